@@ -1,0 +1,221 @@
+"""The command line (contract in ARCHITECTURE.md).
+
+Without a command it opens the application. Exit status: 0 success, 1 user error (one
+line on stderr, no traceback, database unchanged), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from perr_desktop import __version__, i18n, paths
+from perr_desktop.errors import UserError
+from perr_desktop.i18n import _
+
+EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def _add_common(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    # On sub-commands the defaults are SUPPRESS so they don't hide a value given before
+    # the command name (``perr-desktop --db x.sqlite list councils``).
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument("--db", type=Path, default=default, metavar="PATH",
+                        help=_("database file (default: %(path)s)")
+                        % {"path": paths.default_db_path()})
+    parser.add_argument("--lang", choices=i18n.LANGUAGES, default=default,
+                        help=_("language of messages and documents"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="perr-desktop",
+        description=_("PERR Desktop: citizen councils, meetings and walking diagnostics."),
+    )
+    parser.add_argument("--version", action="version", version=f"PERR Desktop {__version__}")
+    _add_common(parser, top=True)
+    parser.add_argument("--smoke", action="store_true",
+                        help=_("open the window, wait until it has painted, then quit"))
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = commands.add_parser("demo", help=_("create a database filled with demonstration data"))
+    _add_common(demo)
+    demo.add_argument("--size", choices=("small",), default="small",
+                      help=_("amount of data (the large set comes with the performance work)"))
+    demo.set_defaults(handler=cmd_demo)
+
+    check = commands.add_parser("check", help=_("check a database's integrity and schema"))
+    _add_common(check)
+    check.set_defaults(handler=cmd_check)
+
+    listing = commands.add_parser("list", help=_("list records"))
+    _add_common(listing)
+    listing.add_argument("kind", choices=sorted(LISTERS))
+    listing.add_argument("--json", action="store_true", help=_("print JSON"))
+    listing.add_argument("--council", metavar="ID", help=_("only this council's records"))
+    listing.add_argument("--search", metavar="TEXT", default="", help=_("only records matching"))
+    listing.set_defaults(handler=cmd_list)
+
+    show = commands.add_parser("show", help=_("show one record with everything that belongs to it"))
+    _add_common(show)
+    show.add_argument("kind", choices=sorted(SHOWERS))
+    show.add_argument("id")
+    show.add_argument("--json", action="store_true", help=_("print JSON"))
+    show.set_defaults(handler=cmd_show)
+    return parser
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+def _db_path(args: argparse.Namespace) -> Path:
+    return Path(args.db).expanduser() if getattr(args, "db", None) else paths.default_db_path()
+
+
+def _open(args: argparse.Namespace, *, create: bool = False):
+    from perr_desktop.storage.database import open_database
+
+    return open_database(_db_path(args), create=create)
+
+
+def _print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _print_table(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> None:
+    table = [[title for _key, title in columns]]
+    table += [[str(row.get(key) if row.get(key) is not None else "") for key, _t in columns]
+              for row in rows]
+    widths = [max(len(line[i]) for line in table) for i in range(len(columns))]
+    for line in table:
+        print("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True))
+              .rstrip())
+
+
+# -- commands --------------------------------------------------------------------------
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from perr_desktop.services import demo
+
+    path = _db_path(args)
+    summary = demo.create_demo_database(path, size=args.size)
+    print(_("Demonstration database written to %(path)s: %(summary)s.")
+          % {"path": path, "summary": summary})
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from perr_desktop.storage.database import check_database
+
+    path = _db_path(args)
+    problems = check_database(path)
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return EXIT_USER_ERROR
+    print(_("The database %(path)s is healthy.") % {"path": path})
+    return EXIT_OK
+
+
+def _list_councils(db, args) -> tuple[list[dict], list[tuple[str, str]]]:
+    from perr_desktop.services import serialize
+
+    rows = serialize.councils(db)
+    return rows, [("id", "id"), ("name", _("Name")), ("status_label", _("Status")),
+                  ("member_count", _("Members"))]
+
+
+def _list_people(db, args) -> tuple[list[dict], list[tuple[str, str]]]:
+    from perr_desktop.services import serialize
+
+    rows = serialize.people(db, text=args.search, council_id=args.council)
+    return rows, [("id", "id"), ("name", _("Name")), ("organisation", _("Organisation")),
+                  ("councils", _("Councils"))]
+
+
+LISTERS: dict[str, Callable] = {"councils": _list_councils, "people": _list_people}
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    with _open(args) as db:
+        rows, columns = LISTERS[args.kind](db, args)
+    if args.json:
+        _print_json(rows)
+    else:
+        _print_table(rows, columns)
+    return EXIT_OK
+
+
+def _show_council(db, record_id: str) -> dict:
+    from perr_desktop.services import serialize
+
+    return serialize.council(db, record_id)
+
+
+def _show_person(db, record_id: str) -> dict:
+    from perr_desktop.services import serialize
+
+    return serialize.person(db, record_id)
+
+
+SHOWERS: dict[str, Callable] = {"council": _show_council, "person": _show_person}
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    with _open(args) as db:
+        record = SHOWERS[args.kind](db, args.id)
+    if args.json:
+        _print_json(record)
+    else:
+        for key, value in record.items():
+            if isinstance(value, list):
+                print(f"{key}:")
+                for item in value:
+                    print("  - " + ", ".join(f"{k}={v}" for k, v in item.items()
+                                              if v not in (None, "")))
+            else:
+                print(f"{key}: {'' if value is None else value}")
+    return EXIT_OK
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from perr_desktop.app import run
+
+    return run(db_path=args.db, lang=args.lang, smoke=args.smoke)
+
+
+# -- entry point -----------------------------------------------------------------------
+
+def _initial_language(argv: Sequence[str]) -> None:
+    """Messages (help included) follow ``--lang``, else the saved preference."""
+    from perr_desktop.settings import Settings
+
+    lang = Settings.load().language
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            lang = argv[i + 1]
+        elif arg.startswith("--lang="):
+            lang = arg.split("=", 1)[1]
+    if lang in i18n.LANGUAGES:
+        i18n.set_language(lang)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _initial_language(argv)
+    args = build_parser().parse_args(argv)
+    if args.lang:
+        i18n.set_language(args.lang)
+    handler = getattr(args, "handler", cmd_gui)
+    try:
+        return handler(args)
+    except UserError as exc:
+        print(exc.message, file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print(_("Interrupted."), file=sys.stderr)
+        return 130

@@ -1,0 +1,269 @@
+"""Opening, checking, migrating and backing up the SQLite database.
+
+One :class:`Database` per thread. Every connection runs with foreign keys on, WAL, and
+SQLite in autocommit mode: a user action is one explicit transaction
+(:meth:`Database.transaction`), never an implicit one left open.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from perr_desktop import paths
+from perr_desktop.errors import NewerSchemaError, NotADatabaseError, UserError, user_errors
+from perr_desktop.i18n import _, ngettext
+from perr_desktop.storage import migrations
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+
+
+def _check_header(path: Path) -> None:
+    """Refuse a file that is not SQLite before SQLite gets a chance to touch it."""
+    with user_errors(path):
+        if path.is_dir():
+            raise NotADatabaseError(
+                _("%(path)s is a folder, not a PERR Desktop database.") % {"path": path}
+            )
+        with path.open("rb") as fh:
+            header = fh.read(len(SQLITE_HEADER))
+    if header and header != SQLITE_HEADER:
+        raise NotADatabaseError(
+            _("The file %(path)s is not a PERR Desktop database, or it is damaged.")
+            % {"path": path}
+        )
+
+
+def _newer_schema_error(path: Path, version: int) -> NewerSchemaError:
+    return NewerSchemaError(
+        _(
+            "The database %(path)s was written by a newer version of PERR Desktop "
+            "(schema %(found)d; this version knows up to %(known)d). "
+            "Install the latest version to open it."
+        )
+        % {"path": path, "found": version, "known": migrations.LATEST_VERSION}
+    )
+
+
+def _connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
+    if read_only:
+        conn = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
+            check_same_thread=False,
+        )
+    else:
+        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+class Database:
+    """A connection to one PERR Desktop database, at the latest schema."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+        self.utils = sqlite_utils.Database(conn)
+
+    # -- transactions --------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """One user action: everything inside commits together or not at all.
+
+        Nested use joins the outer transaction through a savepoint.
+        """
+        with user_errors(self.path):
+            if self.conn.in_transaction:
+                with self.utils.atomic():
+                    yield self
+                return
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+            try:
+                self.conn.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+
+    # -- queries -------------------------------------------------------------------
+
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        with user_errors(self.path):
+            cursor = self.conn.execute(sql, params)
+            columns = [c[0] for c in cursor.description]
+            return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+    def query_one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> dict | None:
+        rows = self.query(sql, params)
+        return rows[0] if rows else None
+
+    def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+        with user_errors(self.path):
+            row = self.conn.execute(sql, params).fetchone()
+        return row[0] if row else None
+
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
+        with user_errors(self.path):
+            return self.conn.execute(sql, params)
+
+    @property
+    def schema_version(self) -> int:
+        return self.scalar("PRAGMA user_version")
+
+    @property
+    def media_dir(self) -> Path:
+        return paths.media_dir(self.path)
+
+    def backup_to(self, target: Path) -> Path:
+        """A consistent copy through SQLite's online backup API (safe while in use)."""
+        with user_errors(target):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_name(target.name + ".partial")
+            dest = sqlite3.connect(str(partial))
+            try:
+                self.conn.backup(dest)
+            finally:
+                dest.close()
+            partial.replace(target)
+        return target
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.execute("PRAGMA optimize")
+        self.conn.close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _timestamp() -> str:
+    return dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+
+
+def open_database(path: Path | str, *, create: bool = True, seed: bool = True) -> Database:
+    """Open (creating, migrating and seeding as needed) the database at ``path``.
+
+    A file that is not SQLite, or from a newer schema, is refused before anything is
+    written. A copy is saved in the backups folder before any migration runs.
+    """
+    from perr_desktop.storage import reference
+
+    path = Path(path).expanduser()
+    exists = path.exists()
+    if exists:
+        _check_header(path)
+    elif not create:
+        raise UserError(_("File not found: %(path)s.") % {"path": path})
+    else:
+        with user_errors(path.parent):
+            path.parent.mkdir(parents=True, exist_ok=True)
+
+    with user_errors(path):
+        conn = _connect(path)
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > migrations.LATEST_VERSION:
+                raise _newer_schema_error(path, version)
+            if version == 0 and exists and _has_tables(conn):
+                raise NotADatabaseError(
+                    _("The file %(path)s is an SQLite database, but not one of PERR Desktop.")
+                    % {"path": path}
+                )
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            db = Database(conn, path)
+            if 0 < version < migrations.LATEST_VERSION:
+                db.backup_to(
+                    paths.backups_dir(path)
+                    / f"{path.stem}-before-migration-v{version}-{_timestamp()}.sqlite"
+                )
+            migrations.apply(conn)
+            if seed:
+                reference.seed(db)
+        except BaseException:
+            conn.close()
+            raise
+    return db
+
+
+def _has_tables(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+
+
+EXPECTED_TABLES = (
+    "councils", "council_neighbourhoods", "memberships", "neighbourhoods", "people",
+    "perr_objectives", "vocabulary",
+)
+
+
+def check_database(path: Path | str) -> list[str]:
+    """Problems found in the database at ``path``; an empty list means healthy.
+
+    Opens the file read-only: the file is left byte-identical whatever it holds.
+    """
+    path = Path(path).expanduser()
+    if not path.exists():
+        return [_("File not found: %(path)s.") % {"path": path}]
+    try:
+        _check_header(path)
+        if path.stat().st_size == 0:
+            return [_("The file %(path)s is empty.") % {"path": path}]
+        with user_errors(path):
+            conn = _connect(path, read_only=True)
+            try:
+                return _problems(conn, path)
+            finally:
+                conn.close()
+    except UserError as exc:
+        return [exc.message]
+
+
+def _problems(conn: sqlite3.Connection, path: Path) -> list[str]:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > migrations.LATEST_VERSION:
+        return [_newer_schema_error(path, version).message]
+    if version == 0:
+        return [_("The file %(path)s is an SQLite database, but not one of PERR Desktop.")
+                % {"path": path}]
+    problems = []
+    integrity = [row[0] for row in conn.execute("PRAGMA integrity_check(20)")]
+    if integrity != ["ok"]:
+        problems.append(
+            _("The database is damaged: %(detail)s.") % {"detail": "; ".join(integrity[:3])}
+        )
+    if version == migrations.LATEST_VERSION:
+        present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        missing = sorted(set(EXPECTED_TABLES) - present)
+        if missing:
+            problems.append(
+                _("Tables are missing: %(tables)s.") % {"tables": ", ".join(missing)}
+            )
+    broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        problems.append(
+            ngettext(
+                "%(count)d record points to a record that does not exist.",
+                "%(count)d records point to records that do not exist.",
+                len(broken),
+            )
+            % {"count": len(broken)}
+        )
+    return problems

@@ -1,0 +1,159 @@
+"""Numbered schema migrations.
+
+``MIGRATIONS[n - 1]`` takes a database from version ``n - 1`` to ``n``; the version lives
+in ``PRAGMA user_version``. A migration is SQL run in the same transaction as the version
+bump, so a failed migration leaves the database at its previous version. Never edit a
+migration that has shipped: add a new one, and a test that starts from every earlier
+version (tests/storage/test_migrations.py) checks the path.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+Migration = Callable[[sqlite3.Connection], None]
+
+# Columns every record carries (ARCHITECTURE.md, "Data").
+_RECORD = """
+    id TEXT PRIMARY KEY NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    deleted_at TEXT"""
+
+
+def run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Run several statements inside the caller's transaction.
+
+    (``executescript`` would commit first, breaking the all-or-nothing migration.)
+    """
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            conn.execute(buffer)
+            buffer = ""
+    if buffer.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {buffer!r}")
+
+
+def _v1_foundation(conn: sqlite3.Connection) -> None:
+    run_script(
+        conn,
+        f"""
+        CREATE TABLE meta (
+            key TEXT PRIMARY KEY NOT NULL,
+            value TEXT NOT NULL
+        ) STRICT;
+
+        CREATE TABLE neighbourhoods ({_RECORD},
+            code TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL CHECK (name <> ''),
+            commune TEXT NOT NULL,
+            population INTEGER CHECK (population IS NULL OR population >= 0),
+            population_source TEXT,
+            urban_renewal INTEGER NOT NULL DEFAULT 0 CHECK (urban_renewal IN (0, 1)),
+            notes TEXT NOT NULL DEFAULT ''
+        ) STRICT;
+
+        CREATE TABLE councils ({_RECORD},
+            name TEXT NOT NULL CHECK (name <> ''),
+            status TEXT NOT NULL DEFAULT 'en_creation'
+                CHECK (status IN ('en_creation', 'actif', 'en_sommeil')),
+            facilitator_name TEXT NOT NULL DEFAULT '',
+            facilitator_contact TEXT NOT NULL DEFAULT '',
+            venue TEXT NOT NULL DEFAULT '',
+            recognised_on TEXT,
+            notes TEXT NOT NULL DEFAULT ''
+        ) STRICT;
+
+        CREATE TABLE council_neighbourhoods ({_RECORD},
+            council_id TEXT NOT NULL REFERENCES councils(id),
+            neighbourhood_id TEXT NOT NULL REFERENCES neighbourhoods(id),
+            UNIQUE (council_id, neighbourhood_id)
+        ) STRICT;
+
+        CREATE TABLE people ({_RECORD},
+            first_name TEXT NOT NULL DEFAULT '',
+            last_name TEXT NOT NULL DEFAULT '',
+            gender TEXT NOT NULL DEFAULT 'non_precise'
+                CHECK (gender IN ('femme', 'homme', 'non_precise')),
+            organisation TEXT NOT NULL DEFAULT '',
+            email TEXT NOT NULL DEFAULT '',
+            phone TEXT NOT NULL DEFAULT '',
+            address TEXT NOT NULL DEFAULT '',
+            birth_year INTEGER CHECK (birth_year IS NULL OR birth_year BETWEEN 1900 AND 2100),
+            lives_in_qpv INTEGER CHECK (lives_in_qpv IS NULL OR lives_in_qpv IN (0, 1)),
+            notes TEXT NOT NULL DEFAULT '',
+            consent_date TEXT,
+            consent_contact INTEGER NOT NULL DEFAULT 0 CHECK (consent_contact IN (0, 1)),
+            consent_photos INTEGER NOT NULL DEFAULT 0 CHECK (consent_photos IN (0, 1)),
+            search_key TEXT NOT NULL DEFAULT '',
+            sort_key TEXT NOT NULL DEFAULT '',
+            CHECK (first_name <> '' OR last_name <> '' OR deleted_at IS NOT NULL)
+        ) STRICT;
+        CREATE INDEX people_sort ON people (sort_key);
+
+        CREATE TABLE memberships ({_RECORD},
+            council_id TEXT NOT NULL REFERENCES councils(id),
+            person_id TEXT NOT NULL REFERENCES people(id),
+            college TEXT NOT NULL,
+            role TEXT NOT NULL DEFAULT 'membre',
+            joined_on TEXT,
+            left_on TEXT,
+            notes TEXT NOT NULL DEFAULT '',
+            CHECK (left_on IS NULL OR joined_on IS NULL OR left_on >= joined_on)
+        ) STRICT;
+        CREATE INDEX memberships_council ON memberships (council_id);
+        CREATE INDEX memberships_person ON memberships (person_id);
+
+        CREATE TABLE vocabulary ({_RECORD},
+            kind TEXT NOT NULL,
+            code TEXT NOT NULL,
+            label_fr TEXT NOT NULL CHECK (label_fr <> ''),
+            label_en TEXT NOT NULL DEFAULT '',
+            grouping TEXT NOT NULL DEFAULT '',
+            sort_order INTEGER NOT NULL DEFAULT 0,
+            system INTEGER NOT NULL DEFAULT 0 CHECK (system IN (0, 1)),
+            UNIQUE (kind, code)
+        ) STRICT;
+
+        CREATE TABLE perr_objectives ({_RECORD},
+            code TEXT NOT NULL UNIQUE,
+            parent_code TEXT REFERENCES perr_objectives(code),
+            level TEXT NOT NULL CHECK (level IN ('pillar', 'theme', 'objective', 'sub_objective')),
+            label_fr TEXT NOT NULL CHECK (label_fr <> ''),
+            label_en TEXT NOT NULL DEFAULT '',
+            note_fr TEXT NOT NULL DEFAULT '',
+            note_en TEXT NOT NULL DEFAULT '',
+            sort_order INTEGER NOT NULL DEFAULT 0
+        ) STRICT;
+        """
+    )
+
+
+MIGRATIONS: list[Migration] = [
+    _v1_foundation,
+]
+
+LATEST_VERSION = len(MIGRATIONS)
+
+
+def apply(conn: sqlite3.Connection, target: int = LATEST_VERSION) -> list[int]:
+    """Bring ``conn`` up to ``target``, one transaction per step; return the steps run."""
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    ran = []
+    for version in range(current + 1, target + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            MIGRATIONS[version - 1](conn)
+            conn.execute(f"PRAGMA user_version = {version:d}")
+            problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+            if problems:
+                raise sqlite3.IntegrityError(f"migration {version} broke foreign keys: {problems}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        ran.append(version)
+    return ran
