@@ -87,7 +87,9 @@ def format_datetime(
     return babel_dates.format_datetime(value, format=format, tzinfo=tzinfo, locale=locale(lang))
 
 
-def format_time(value: dt.time | dt.datetime, format: str = "short", lang: str | None = None) -> str:
+def format_time(
+    value: dt.time | dt.datetime, format: str = "short", lang: str | None = None
+) -> str:
     return babel_dates.format_time(value, format=format, locale=locale(lang))
 
 

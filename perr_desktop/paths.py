@@ -36,6 +36,11 @@ def translations_dir() -> Path:
     return _data_root("translations")
 
 
+def guide_path() -> Path:
+    """The French user guide (docs/guide-utilisateur.md), shown from the Help menu."""
+    return _data_root("docs") / "guide-utilisateur.md"
+
+
 def data_dir() -> Path:
     """Folder holding the user's database, media and backups."""
     home = os.environ.get(HOME_ENV)

@@ -10,10 +10,10 @@ from perr_desktop.i18n import _, get_language
 from perr_desktop.storage import records
 
 
-def _label(row: dict[str, Any], lang: str | None, fr: str = "label_fr", en: str = "label_en") -> str:
-    if (lang or get_language()) == "en" and row.get(en):
-        return row[en]
-    return row[fr]
+def _label(row: dict[str, Any], lang: str | None) -> str:
+    if (lang or get_language()) == "en" and row.get("label_en"):
+        return row["label_en"]
+    return row["label_fr"]
 
 
 def vocabulary(db, kind: str, lang: str | None = None) -> list[dict[str, Any]]:
@@ -38,8 +38,9 @@ def update_vocabulary_entry(db, entry_id: str, label_fr: str, label_en: str) -> 
     label_fr = limit_length(require_text(label_fr, "label_fr", _("A label is required.")),
                             "label_fr")
     with db.transaction():
-        records.update(db, "vocabulary", entry_id,
-                       {"label_fr": label_fr, "label_en": limit_length(clean(label_en), "label_en")})
+        records.update(db, "vocabulary", entry_id, {
+            "label_fr": label_fr, "label_en": limit_length(clean(label_en), "label_en"),
+        })
 
 
 def add_vocabulary_entry(db, kind: str, label_fr: str, label_en: str = "") -> str:
@@ -47,7 +48,8 @@ def add_vocabulary_entry(db, kind: str, label_fr: str, label_en: str = "") -> st
                             "label_fr")
     base = search_key(label_fr).replace(" ", "_").replace("'", "_")[:40] or "entree"
     with db.transaction():
-        codes = {r["code"] for r in db.query("SELECT code FROM vocabulary WHERE kind = ?", (kind,))}
+        rows = db.query("SELECT code FROM vocabulary WHERE kind = ?", (kind,))
+        codes = {r["code"] for r in rows}
         code, n = base, 2
         while code in codes:
             code, n = f"{base}_{n}", n + 1
@@ -109,3 +111,11 @@ def perr_objectives(db, lang: str | None = None) -> list[dict[str, Any]]:
     for row in rows:
         row["label"] = _label(row, lang)
     return rows
+
+
+def update_objective(db, objective_id: str, label_fr: str, label_en: str) -> None:
+    label_fr = require_text(label_fr, "label_fr", _("An objective needs a French text."))
+    with db.transaction():
+        records.update(db, "perr_objectives", objective_id,
+                       {"label_fr": limit_length(label_fr, "label_fr", 2000),
+                        "label_en": limit_length(clean(label_en), "label_en", 2000)})

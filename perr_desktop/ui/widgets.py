@@ -1,0 +1,206 @@
+"""Small widgets and helpers shared by every page."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterable, Iterator
+
+from PySide6.QtCore import QDate, QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QSizePolicy,
+    QToolButton,
+    QWidget,
+)
+
+from perr_desktop import i18n
+from perr_desktop.errors import UserError
+from perr_desktop.i18n import _
+
+
+def accessible(widget: QWidget, name: str, description: str = "") -> QWidget:
+    """Give a control the name a screen reader announces (and its tooltip)."""
+    widget.setAccessibleName(name)
+    if description:
+        widget.setAccessibleDescription(description)
+        widget.setToolTip(description)
+    return widget
+
+
+def heading(text: str, level: int = 1) -> QLabel:
+    label = QLabel(text)
+    font = QFont(label.font())
+    font.setPointSizeF(font.pointSizeF() * (1.6 if level == 1 else 1.25))
+    font.setBold(True)
+    label.setFont(font)
+    label.setWordWrap(True)
+    label.setAccessibleName(text)
+    label.setProperty("role", f"heading{level}")
+    return label
+
+
+def hint(text: str) -> QLabel:
+    """A quiet explanatory line under a heading or a field."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setProperty("role", "hint")
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+class ErrorBanner(QLabel):
+    """One readable sentence above a form, shown when a value is refused."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setProperty("role", "error")
+        self.setAccessibleName(_("Error"))
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.hide()
+
+    def show_message(self, message: str) -> None:
+        self.setText(message)
+        self.show()
+
+    def clear_message(self) -> None:
+        self.clear()
+        self.hide()
+
+
+def show_error(parent: QWidget | None, error: UserError | str, title: str | None = None) -> None:
+    message = error.message if isinstance(error, UserError) else str(error)
+    QMessageBox.warning(parent, title or _("PERR Desktop"), message)
+
+
+@contextlib.contextmanager
+def reporting(parent: QWidget | None) -> Iterator[None]:
+    """Show a user error in a dialog instead of letting it escape to Qt."""
+    try:
+        yield
+    except UserError as exc:
+        show_error(parent, exc)
+
+
+def confirm(parent: QWidget | None, question: str, action: str) -> bool:
+    box = QMessageBox(QMessageBox.Icon.Question, _("PERR Desktop"), question,
+                      QMessageBox.StandardButton.NoButton, parent)
+    yes = box.addButton(action, QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    return box.clickedButton() is yes
+
+
+def set_combo_data(combo: QComboBox, value: object) -> None:
+    """Select the entry whose data is ``value`` without emitting user signals."""
+    with QSignalBlocker(combo):
+        index = combo.findData(value)
+        combo.setCurrentIndex(index if index >= 0 else -1)
+
+
+def fill_combo(combo: QComboBox, entries: Iterable[tuple[str, object]]) -> None:
+    with QSignalBlocker(combo):
+        current = combo.currentData()
+        combo.clear()
+        for label, value in entries:
+            combo.addItem(label, value)
+        index = combo.findData(current)
+        combo.setCurrentIndex(index if index >= 0 else (0 if combo.count() else -1))
+
+
+class OptionalDateEdit(QWidget):
+    """A date that may be left empty: a calendar field and a button to clear it."""
+
+    dateEdited = Signal()
+    _EMPTY = QDate(1900, 1, 1)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edit = QDateEdit(self)
+        self.edit.setCalendarPopup(True)
+        self.edit.setMinimumDate(self._EMPTY)
+        self.edit.setSpecialValueText(_("not set"))
+        self.edit.setDisplayFormat(_qt_date_format())
+        self.edit.setDate(self._EMPTY)
+        self.edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.clear_button = QToolButton(self)
+        self.clear_button.setText("✕")
+        accessible(self.clear_button, _("Clear the date"), _("Clear the date"))
+        self.clear_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.edit)
+        layout.addWidget(self.clear_button)
+        self.setFocusProxy(self.edit)
+        self.edit.dateChanged.connect(self._changed)
+        self.clear_button.clicked.connect(self._clear)
+        self._loading = False
+
+    def _changed(self, _date: QDate) -> None:
+        if not self._loading:
+            self.dateEdited.emit()
+
+    def _clear(self) -> None:
+        if self.edit.date() != self._EMPTY:
+            self.edit.setDate(self._EMPTY)
+
+    def date(self) -> dt.date | None:
+        value = self.edit.date()
+        return None if value == self._EMPTY else value.toPython()
+
+    def iso(self) -> str | None:
+        value = self.date()
+        return value.isoformat() if value else None
+
+    def set_date(self, value: dt.date | str | None) -> None:
+        """Load a value (no ``dateEdited``): an ISO string, a date, or None."""
+        if isinstance(value, str):
+            value = dt.date.fromisoformat(value)
+        self._loading = True
+        try:
+            if value is None:
+                # When opened on an empty date, the calendar shows today, not 1900.
+                self.edit.calendarWidget().setSelectedDate(QDate.currentDate())
+            self.edit.setDate(QDate(value) if value else self._EMPTY)
+        finally:
+            self._loading = False
+
+    def setAccessibleName(self, name: str) -> None:
+        super().setAccessibleName(name)
+        self.edit.setAccessibleName(name)
+
+
+def _qt_date_format() -> str:
+    """Babel's short date pattern with a four-digit year, in Qt's notation."""
+    pattern = i18n.date_pattern()
+    if "yyyy" not in pattern:
+        pattern = pattern.replace("yy", "yyyy") if "yy" in pattern else pattern.replace("y", "yyyy")
+    return pattern
+
+
+def short_date(value: str | None) -> str:
+    """An ISO date as the locale writes it briefly (26/11/2026), or an empty string."""
+    if not value:
+        return ""
+    return i18n.format_date(dt.date.fromisoformat(value[:10]), "short")
+
+
+def long_date(value: str | None) -> str:
+    if not value:
+        return ""
+    return i18n.format_date(dt.date.fromisoformat(value[:10]), "long")
+
+
+def section(text: str) -> QLabel:
+    """A section title inside a form (« Identité », « Consentement »)."""
+    label = QLabel(text)
+    label.setProperty("role", "section")
+    label.setAccessibleName(text)
+    return label

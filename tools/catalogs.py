@@ -1,0 +1,157 @@
+"""Keep the translation catalogues in step with the code.
+
+    python -m tools.catalogs update    extract messages.pot, merge it into every .po,
+                                       fill the English catalogue, compile the .mo files
+    python -m tools.catalogs compile   compile the .mo files only (after translating)
+    python -m tools.catalogs check     exit 1 when something is stale or untranslated
+
+Message ids are English. ``en`` copies them; ``fr`` is written by a person: a French
+entry left empty or fuzzy fails the tests.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE = ROOT / "perr_desktop"
+TRANSLATIONS = ROOT / "translations"
+POT = TRANSLATIONS / "messages.pot"
+LANGUAGES = ("fr", "en")
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+
+
+def po_path(lang: str) -> Path:
+    return TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po"
+
+
+def mo_path(lang: str) -> Path:
+    return po_path(lang).with_suffix(".mo")
+
+
+def extract() -> Catalog:
+    catalog = Catalog(project="PERR Desktop", msgid_bugs_address="", charset="utf-8",
+                      fuzzy=False)
+    for filename, lineno, message, comments, context in extract_from_dir(
+        SOURCE, keywords=KEYWORDS, comment_tags=("TRANSLATORS:",), strip_comment_tags=True,
+    ):
+        catalog.add(message, None, [(f"perr_desktop/{filename}", lineno)],
+                    auto_comments=comments, context=context)
+    return catalog
+
+
+def _serialise_po(catalog: Catalog, **kwargs) -> bytes:
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=100, omit_header=False, include_lineno=False,
+             sort_by_file=True, **kwargs)
+    # The creation date changes at every run; keep files stable across runs.
+    return b"\n".join(
+        line for line in buffer.getvalue().split(b"\n")
+        if not line.startswith((b'"POT-Creation-Date', b'"PO-Revision-Date'))
+    )
+
+
+def _serialise_mo(catalog: Catalog) -> bytes:
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    return buffer.getvalue()
+
+
+def _read(path: Path, lang: str | None = None) -> Catalog:
+    with path.open("rb") as fh:
+        return read_po(fh, locale=lang)
+
+
+def merged(lang: str, template: Catalog) -> Catalog:
+    path = po_path(lang)
+    if path.exists():
+        catalog = _read(path, lang)
+        catalog.update(template, update_header_comment=False)
+    else:
+        catalog = Catalog(locale=lang, project="PERR Desktop", charset="utf-8", fuzzy=False)
+        catalog.update(template)
+    catalog.obsolete.clear()
+    if lang == "en":
+        for message in catalog:
+            if not message.id:
+                continue
+            message.string = message.id
+            message.flags.discard("fuzzy")
+    return catalog
+
+
+def untranslated(catalog: Catalog) -> list[str]:
+    out = []
+    for message in catalog:
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.fuzzy or not all(strings):
+            out.append(message.id if isinstance(message.id, str) else message.id[0])
+    return out
+
+
+def update() -> None:
+    template = extract()
+    POT.parent.mkdir(parents=True, exist_ok=True)
+    POT.write_bytes(_serialise_po(template))
+    for lang in LANGUAGES:
+        catalog = merged(lang, template)
+        po_path(lang).parent.mkdir(parents=True, exist_ok=True)
+        po_path(lang).write_bytes(_serialise_po(catalog))
+    compile_all()
+
+
+def compile_all() -> None:
+    for lang in LANGUAGES:
+        mo_path(lang).write_bytes(_serialise_mo(_read(po_path(lang), lang)))
+
+
+def problems() -> list[str]:
+    """Everything that would make a release ship stale or untranslated text."""
+    found = []
+    template = extract()
+    if not POT.exists() or POT.read_bytes() != _serialise_po(template):
+        found.append("translations/messages.pot is out of date: "
+                     "run python -m tools.catalogs update")
+    for lang in LANGUAGES:
+        if not po_path(lang).exists():
+            found.append(f"{po_path(lang)} is missing")
+            continue
+        catalog = _read(po_path(lang), lang)
+        ids = {m.id for m in catalog if m.id}
+        missing = {m.id for m in template if m.id} - ids
+        if missing:
+            found.append(f"{lang}: {len(missing)} messages not merged (run update)")
+        todo = untranslated(catalog)
+        if todo:
+            found.append(f"{lang}: {len(todo)} untranslated or fuzzy, e.g. {todo[0]!r}")
+        if not mo_path(lang).exists() or mo_path(lang).read_bytes() != _serialise_mo(catalog):
+            found.append(f"{mo_path(lang)} is out of date: run python -m tools.catalogs compile")
+    return found
+
+
+def main(argv: list[str]) -> int:
+    command = argv[0] if argv else "check"
+    if command == "update":
+        update()
+    elif command == "compile":
+        compile_all()
+    elif command != "check":
+        print(__doc__)
+        return 2
+    issues = problems()
+    for line in issues:
+        print(line)
+    return 1 if issues else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
