@@ -151,7 +151,7 @@ def test_list_councils_json(capsys, filled):
     assert by_id.keys() == {filled["ma_campagne"], filled["bel_air"]}
     ma_campagne = by_id[filled["ma_campagne"]]
     assert ma_campagne["status"] == "actif"
-    assert ma_campagne["neighbourhoods"] == ["Ma Campagne"]
+    assert [n["name"] for n in ma_campagne["neighbourhoods"]] == ["Ma Campagne"]
     assert ma_campagne["member_count"] == 1
     assert by_id[filled["bel_air"]]["status"] == "en_creation"
 

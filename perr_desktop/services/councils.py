@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from perr_desktop.domain import councils as rules
@@ -22,6 +23,12 @@ _LIST_SQL = """
                 JOIN neighbourhoods n ON n.id = cn.neighbourhood_id
                 WHERE cn.council_id = c.id AND cn.deleted_at IS NULL
                 ORDER BY n.name)) AS neighbourhood_names,
+           (SELECT json_group_array(json_object('id', id, 'code', code, 'name', name,
+                                                'commune', commune, 'population', population))
+            FROM (SELECT n.* FROM council_neighbourhoods cn
+                  JOIN neighbourhoods n ON n.id = cn.neighbourhood_id
+                  WHERE cn.council_id = c.id AND cn.deleted_at IS NULL
+                  ORDER BY n.name)) AS neighbourhoods_json,
            (SELECT count(*) FROM memberships m JOIN people p ON p.id = m.person_id
             WHERE m.council_id = c.id AND m.deleted_at IS NULL AND p.deleted_at IS NULL
               AND (m.joined_on IS NULL OR m.joined_on <= :today)
@@ -32,9 +39,12 @@ _LIST_SQL = """
 
 
 def list_councils(db) -> list[dict[str, Any]]:
-    return db.query(
+    rows = db.query(
         _LIST_SQL + " ORDER BY c.name COLLATE NOCASE", {"today": dt.date.today().isoformat()}
     )
+    for row in rows:
+        row["neighbourhoods"] = json.loads(row.pop("neighbourhoods_json") or "[]")
+    return rows
 
 
 def get_council(db, council_id: str) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -74,21 +75,30 @@ def get_person(db, person_id: str) -> dict[str, Any]:
     return person
 
 
-def _filter_sql(text: str, council_id: str | None, members_only: bool) -> tuple[str, list]:
-    where, params = ["p.deleted_at IS NULL"], []
-    for word in search_key(text).split():
-        where.append("p.search_key LIKE ? ESCAPE '\\'")
+# A membership is current on a day when it has begun and not yet ended (as is_active).
+_CURRENT = ("(m.joined_on IS NULL OR m.joined_on <= :today) "
+            "AND (m.left_on IS NULL OR m.left_on > :today)")
+
+
+def _filter_sql(text: str, council_id: str | None, members_only: bool) -> tuple[str, dict]:
+    """WHERE clause for the directory: every word of ``text``, then council and
+    membership filters (``members_only`` without a council: members of any council)."""
+    where, params = ["p.deleted_at IS NULL"], {"today": dt.date.today().isoformat()}
+    for n, word in enumerate(search_key(text).split()):
+        where.append(f"p.search_key LIKE :word{n} ESCAPE '\\'")
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        params.append(f"%{escaped}%")
-    if council_id:
-        clause = "m.council_id = ?"
-        params.append(council_id)
+        params[f"word{n}"] = f"%{escaped}%"
+    if council_id or members_only:
+        clauses = ["m.deleted_at IS NULL",
+                   "EXISTS (SELECT 1 FROM councils c WHERE c.id = m.council_id "
+                   "AND c.deleted_at IS NULL)"]
+        if council_id:
+            clauses.append("m.council_id = :council_id")
+            params["council_id"] = council_id
         if members_only:
-            clause += " AND (m.left_on IS NULL OR m.left_on > date('now', 'localtime'))"
-        where.append(
-            f"EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id "
-            f"AND m.deleted_at IS NULL AND {clause})"
-        )
+            clauses.append(_CURRENT)
+        where.append("EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id AND "
+                     + " AND ".join(clauses) + ")")
     return " AND ".join(where), params
 
 
@@ -121,6 +131,7 @@ def search_people_ids(
 def people_rows(db, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
     """List rows for ``ids``, keyed by id (a page of a lazy list)."""
     ids = list(ids)
+    today = dt.date.today().isoformat()
     out: dict[str, dict[str, Any]] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
@@ -130,9 +141,9 @@ def people_rows(db, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
             "(SELECT group_concat(c.name, ', ') FROM memberships m "
             " JOIN councils c ON c.id = m.council_id "
             " WHERE m.person_id = people.id AND m.deleted_at IS NULL AND c.deleted_at IS NULL "
-            " AND (m.left_on IS NULL OR m.left_on > date('now', 'localtime'))) AS councils "
+            f" AND {_CURRENT.replace(':today', '?')}) AS councils "
             f"FROM people WHERE id IN ({marks})",
-            chunk,
+            [today, today, *chunk],
         ):
             row["name"] = rules.display_name(row["first_name"], row["last_name"])
             out[row["id"]] = row
@@ -171,9 +182,10 @@ def update_membership(db, membership_id: str, **changes: Any) -> dict[str, Any]:
         current = records.get(db, "memberships", membership_id)
         merged = {**current, **values}
         rules.check_membership_dates(merged["joined_on"], merged["left_on"])
-        if "college" in values:
+        # A value removed from a list stays valid on the records that already had it.
+        if values.get("college", current["college"]) != current["college"]:
             _check_vocab(db, "college", values["college"])
-        if "role" in values:
+        if values.get("role", current["role"]) != current["role"]:
             _check_vocab(db, "member_role", values["role"])
         _check_overlap(db, merged, exclude=membership_id)
         return records.update(db, "memberships", membership_id, values)
@@ -187,7 +199,8 @@ def remove_membership(db, membership_id: str) -> None:
 
 def _check_vocab(db, kind: str, code: str) -> None:
     if not db.scalar(
-        "SELECT count(*) FROM vocabulary WHERE kind = ? AND code = ?", (kind, code)
+        "SELECT count(*) FROM vocabulary WHERE kind = ? AND code = ? AND deleted_at IS NULL",
+        (kind, code),
     ):
         raise ValidationError(_("Unknown value: %(value)s.") % {"value": code}, kind)
 

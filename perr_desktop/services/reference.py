@@ -88,11 +88,7 @@ def update_neighbourhood(db, neighbourhood_id: str, **changes: Any) -> None:
         if field not in NEIGHBOURHOOD_FIELDS:
             raise ValueError(f"not an editable neighbourhood field: {field}")
         if field == "population":
-            try:
-                out[field] = None if value in (None, "") else int(value)
-            except (TypeError, ValueError):
-                raise ValidationError(_("%(value)s is not a number.") % {"value": value},
-                                      field) from None
+            out[field] = _whole_number(value, field)
             if out[field] is not None and out[field] < 0:
                 raise ValidationError(_("A population cannot be negative."), field)
         elif field == "name":
@@ -101,6 +97,18 @@ def update_neighbourhood(db, neighbourhood_id: str, **changes: Any) -> None:
             out[field] = clean(value)
     with db.transaction():
         records.update(db, "neighbourhoods", neighbourhood_id, out)
+
+
+def _whole_number(value: Any, field: str) -> int | None:
+    """A count typed by a person: « 1 943 » (French digit grouping) is fine, « 3,7 » not."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    text = "".join(str(value).split())  # any space, including the narrow no-break one
+    if not text.isdigit():
+        raise ValidationError(_("%(value)s is not a whole number.") % {"value": value}, field)
+    return int(text)
 
 
 def perr_objectives(db, lang: str | None = None) -> list[dict[str, Any]]:

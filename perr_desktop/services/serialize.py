@@ -35,8 +35,7 @@ def councils(db) -> list[dict[str, Any]]:
     out = []
     for row in council_service.list_councils(db):
         item = _council(row)
-        item["neighbourhoods"] = (row["neighbourhood_names"] or "").split(", ") \
-            if row["neighbourhood_names"] else []
+        item["neighbourhoods"] = row["neighbourhoods"]
         item["member_count"] = row["member_count"]
         out.append(item)
     return out

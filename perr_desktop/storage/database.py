@@ -54,8 +54,12 @@ def _newer_schema_error(path: Path, version: int) -> NewerSchemaError:
 
 def _connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
     if read_only:
+        # With no -wal beside it the file holds everything: open it immutable, so that
+        # SQLite creates no -wal/-shm and takes no lock. Otherwise read through the WAL.
+        wal = path.with_name(path.name + "-wal")
+        mode = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
         conn = sqlite3.connect(
-            f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
+            f"{path.resolve().as_uri()}?{mode}", uri=True, isolation_level=None,
             check_same_thread=False,
         )
     else:
@@ -143,8 +147,6 @@ class Database:
         return target
 
     def close(self) -> None:
-        with contextlib.suppress(sqlite3.Error):
-            self.conn.execute("PRAGMA optimize")
         self.conn.close()
 
     def __enter__(self) -> Database:
@@ -170,6 +172,8 @@ def open_database(path: Path | str, *, create: bool = True, seed: bool = True) -
     exists = path.exists()
     if exists:
         _check_header(path)
+        if not create and path.stat().st_size == 0:
+            raise NotADatabaseError(_("The file %(path)s is empty.") % {"path": path})
     elif not create:
         raise UserError(_("File not found: %(path)s.") % {"path": path})
     else:
@@ -180,13 +184,7 @@ def open_database(path: Path | str, *, create: bool = True, seed: bool = True) -
         conn = _connect(path)
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version > migrations.LATEST_VERSION:
-                raise _newer_schema_error(path, version)
-            if version == 0 and exists and _has_tables(conn):
-                raise NotADatabaseError(
-                    _("The file %(path)s is an SQLite database, but not one of PERR Desktop.")
-                    % {"path": path}
-                )
+            _refuse_foreign(conn, path, version)
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             db = Database(conn, path)
@@ -206,6 +204,19 @@ def open_database(path: Path | str, *, create: bool = True, seed: bool = True) -
 
 def _has_tables(conn: sqlite3.Connection) -> bool:
     return conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+
+
+def _refuse_foreign(conn: sqlite3.Connection, path: Path, version: int) -> None:
+    """Refuse, before writing anything, a file that is not (yet) one of ours."""
+    if version > migrations.LATEST_VERSION:
+        raise _newer_schema_error(path, version)
+    application_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    ours = application_id == migrations.APPLICATION_ID
+    if (version == 0 and _has_tables(conn)) or (version > 0 and not ours):
+        raise NotADatabaseError(
+            _("The file %(path)s is an SQLite database, but not one of PERR Desktop.")
+            % {"path": path}
+        )
 
 
 EXPECTED_TABLES = (
@@ -238,8 +249,7 @@ def check_database(path: Path | str) -> list[str]:
 
 def _problems(conn: sqlite3.Connection, path: Path) -> list[str]:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version > migrations.LATEST_VERSION:
-        return [_newer_schema_error(path, version).message]
+    _refuse_foreign(conn, path, version)
     if version == 0:
         return [_("The file %(path)s is an SQLite database, but not one of PERR Desktop.")
                 % {"path": path}]
@@ -256,7 +266,8 @@ def _problems(conn: sqlite3.Connection, path: Path) -> list[str]:
             problems.append(
                 _("Tables are missing: %(tables)s.") % {"tables": ", ".join(missing)}
             )
-    broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+    # One row per dangling reference: count the records, not the references.
+    broken = {(row[0], row[1]) for row in conn.execute("PRAGMA foreign_key_check")}
     if broken:
         problems.append(
             ngettext(

@@ -138,9 +138,14 @@ MIGRATIONS: list[Migration] = [
 
 LATEST_VERSION = len(MIGRATIONS)
 
+# "PERR" in ASCII, in the file header: tells our databases from other SQLite files.
+APPLICATION_ID = 0x50455252
 
-def apply(conn: sqlite3.Connection, target: int = LATEST_VERSION) -> list[int]:
-    """Bring ``conn`` up to ``target``, one transaction per step; return the steps run."""
+
+def apply(conn: sqlite3.Connection, target: int | None = None) -> list[int]:
+    """Bring ``conn`` up to ``target`` (the latest by default), one transaction per step;
+    return the steps run."""
+    target = LATEST_VERSION if target is None else target
     current = conn.execute("PRAGMA user_version").fetchone()[0]
     ran = []
     for version in range(current + 1, target + 1):
@@ -148,6 +153,7 @@ def apply(conn: sqlite3.Connection, target: int = LATEST_VERSION) -> list[int]:
         try:
             MIGRATIONS[version - 1](conn)
             conn.execute(f"PRAGMA user_version = {version:d}")
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID:d}")
             problems = conn.execute("PRAGMA foreign_key_check").fetchall()
             if problems:
                 raise sqlite3.IntegrityError(f"migration {version} broke foreign keys: {problems}")

@@ -166,8 +166,6 @@ class NeighbourhoodTable(QWidget):
     def _edited(self, item: QTableWidgetItem) -> None:
         field = self.FIELDS[item.column()]
         value = item.text()
-        if field == "population":
-            value = "".join(ch for ch in value if ch.isdigit())
         try:
             reference.update_neighbourhood(self.db, item.data(ID_ROLE), **{field: value})
         except UserError as exc:

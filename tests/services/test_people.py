@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from perr_desktop.errors import NotFoundError, ValidationError
-from perr_desktop.services import councils
+from perr_desktop.services import councils, reference
 from perr_desktop.services import people as svc
 from tests.services.helpers import days
 
@@ -219,10 +219,6 @@ def test_people_rows_name_current_councils(council_with_members):
     assert rows[by_name["Élodie Émery"]]["councils"] == "Bel-Air"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: the members_only filter (and people_rows' 'councils' column) only test left_on; "
-    "a membership that starts in the future counts as current there, while is_active, "
-    "council_members and list_councils' member_count do not count it"))
 def test_members_only_agrees_with_member_count(council_with_members):
     db, council_id, _, by_name = council_with_members
     svc.add_membership(db, council_id, by_name["Zoé Zaoui"], "habitants", joined_on=days(7))
@@ -230,6 +226,27 @@ def test_members_only_agrees_with_member_count(council_with_members):
     [council] = [c for c in councils.list_councils(db) if c["id"] == council_id]
     assert council["member_count"] == len(active) == 2
     assert set(svc.search_people_ids(db, council_id=council_id, members_only=True)) == active
+
+
+def test_members_only_without_council_means_members_of_any_council(council_with_members):
+    db, _council, other_id, _ = council_with_members
+    councils.delete_council(db, other_id)  # Élodie's only council is gone
+    assert found(db, members_only=True) == ["Fabien Fabre", "Hélène Garnier"]
+
+
+def test_a_removed_college_is_refused_for_new_members_but_kept_on_old_ones(
+        council_with_members):
+    db, council_id, _, by_name = council_with_members
+    db.execute("UPDATE vocabulary SET system = 0 WHERE kind = 'college' AND code = 'habitants'")
+    [entry] = [v for v in reference.vocabulary(db, "college") if v["code"] == "habitants"]
+    reference.remove_vocabulary_entry(db, entry["id"])
+    with pytest.raises(ValidationError):
+        svc.add_membership(db, council_id, by_name["Zoé Zaoui"], "habitants")
+    [helene] = [m for m in councils.council_members(db, council_id)
+                if m["person_id"] == by_name["Hélène Garnier"]]
+    svc.update_membership(db, helene["id"], role="secretaire")  # college unchanged: fine
+    assert db.scalar("SELECT college || '/' || role FROM memberships WHERE id = ?",
+                     (helene["id"],)) == "habitants/secretaire"
 
 
 # -- delete --------------------------------------------------------------------------------

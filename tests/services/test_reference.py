@@ -114,14 +114,17 @@ def population(db, code):
     return db.scalar("SELECT population FROM neighbourhoods WHERE code = ?", (code,))
 
 
-@pytest.mark.parametrize(("typed", "stored"), [("2000", 2000), (0, 0), ("", None), (None, None)])
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("2000", 2000), (0, 0), ("", None), (None, None),
+    ("1 943", 1943), ("1\u202f943", 1943), (" 3560 ", 3560),  # French digit grouping
+])
 def test_update_neighbourhood_population(db, typed, stored):
     reference.update_neighbourhood(db, reference_id("neighbourhood", "ma-campagne"),
                                    population=typed)
     assert population(db, "ma-campagne") == stored
 
 
-@pytest.mark.parametrize("typed", ["-1", -5, "beaucoup", "1 943,5", 3.7j])
+@pytest.mark.parametrize("typed", ["-1", -5, "beaucoup", "1 943,5", 3.7, "3.7", 3.7j])
 def test_update_neighbourhood_refuses_bad_population(db, typed):
     with pytest.raises(ValidationError) as excinfo:
         reference.update_neighbourhood(db, reference_id("neighbourhood", "ma-campagne"),

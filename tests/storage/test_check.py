@@ -143,10 +143,6 @@ def test_broken_foreign_keys_are_reported(closed_db):
     assert re.findall(r"\d+", problems[0]) == ["1"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: _problems counts the rows of PRAGMA foreign_key_check, one per dangling "
-    "reference, and calls them records: one membership whose council and person are both "
-    "missing is reported as '2 records point to records that do not exist'"))
 def test_broken_foreign_keys_counts_records_not_references(closed_db):
     _orphan_membership(closed_db, "no-such-council", "no-such-person")
     problems = check_database(closed_db)

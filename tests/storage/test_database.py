@@ -298,11 +298,6 @@ def test_a_folder_is_refused(tmp_path):
     assert sidecars(folder) == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: open_database takes any SQLite file whose user_version is between 1 and LATEST "
-    "for one of its own: it switches the file to WAL (changing its header) and then fails "
-    "with a raw sqlite3.OperationalError 'no such table: meta' (a traceback) instead of "
-    "NotADatabaseError"))
 def test_other_application_with_a_user_version_is_refused_untouched(tmp_path):
     path = tmp_path / "other.sqlite"
     make_foreign_sqlite(path, user_version=migrations.LATEST_VERSION)
@@ -323,6 +318,17 @@ def test_a_zero_byte_file_becomes_a_new_database(tmp_path):
         assert db.schema_version == migrations.LATEST_VERSION
         assert count(db, "neighbourhoods") == 5
     assert check_database(path) == []
+
+
+def test_a_zero_byte_file_is_refused_when_not_creating(tmp_path):
+    # `list --db x` must not quietly turn a truncated file into a new database.
+    path = tmp_path / "truncated.sqlite"
+    path.touch()
+    with pytest.raises(NotADatabaseError) as excinfo:
+        open_database(path, create=False)
+    assert "truncated.sqlite" in excinfo.value.message
+    assert path.read_bytes() == b""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["truncated.sqlite"]
 
 
 def test_newer_schema_is_refused_untouched(db_path):
