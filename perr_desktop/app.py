@@ -17,6 +17,20 @@ from perr_desktop.ui.main_window import MainWindow
 from perr_desktop.ui.style import STYLE_SHEET
 
 
+def install_qt_translations(qt_app: QApplication,
+                            previous: QTranslator | None = None) -> QTranslator | None:
+    """Qt's own words (Cancel, Yes, the file chooser) in the interface language."""
+    if previous is not None:
+        qt_app.removeTranslator(previous)
+    QLocale.setDefault(QLocale(str(i18n.locale())))
+    translator = QTranslator(qt_app)
+    if translator.load(f"qtbase_{i18n.get_language()}",
+                       QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        qt_app.installTranslator(translator)
+        return translator
+    return None
+
+
 class Application:
     """Owns the open database and the main window; reopens them on request."""
 
@@ -31,16 +45,7 @@ class Application:
         self.install_translators()
 
     def install_translators(self) -> None:
-        """Qt's own dialogs (file chooser, message boxes) in the interface language."""
-        if self._qt_translator is not None:
-            self.qt_app.removeTranslator(self._qt_translator)
-        language = i18n.get_language()
-        QLocale.setDefault(QLocale(str(i18n.locale())))
-        translator = QTranslator(self.qt_app)
-        if translator.load(f"qtbase_{language}",
-                           QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-            self.qt_app.installTranslator(translator)
-            self._qt_translator = translator
+        self._qt_translator = install_qt_translations(self.qt_app, self._qt_translator)
 
     def open(self, path: Path, demo: bool = False) -> bool:
         try:

@@ -15,9 +15,20 @@ from typing import Any
 
 from perr_desktop import __version__, i18n, paths
 from perr_desktop.errors import UserError
-from perr_desktop.i18n import _
+from perr_desktop.i18n import N_, _, ngettext
 
 EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE = 0, 1, 2
+
+# argparse's own words (Python 3.11), so that help and usage errors follow --lang too.
+ARGPARSE_MESSAGES = (
+    N_("usage: "), N_("positional arguments"), N_("options"),
+    N_("show this help message and exit"), N_("unrecognized arguments: %s"),
+    N_("the following arguments are required: %s"), N_("expected one argument"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("argument %(argument_name)s: %(message)s"), N_("%(prog)s: error: %(message)s\n"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("invalid %(type)s value: %(value)r"),
+)
 
 
 def _add_common(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
@@ -36,7 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="perr-desktop",
         description=_("PERR Desktop: citizen councils, meetings and walking diagnostics."),
     )
-    parser.add_argument("--version", action="version", version=f"PERR Desktop {__version__}")
+    parser.add_argument("--version", action="version", version=f"PERR Desktop {__version__}",
+                        help=_("show the version and exit"))
     _add_common(parser, top=True)
     parser.add_argument("--smoke", action="store_true",
                         help=_("open the window, wait until it has painted, then quit"))
@@ -45,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help=_("create a database filled with demonstration data"))
     _add_common(demo)
     demo.add_argument("--size", choices=("small",), default="small",
-                      help=_("amount of data (the large set comes with the performance work)"))
+                      help=_("amount of data"))
     demo.set_defaults(handler=cmd_demo)
 
     check = commands.add_parser("check", help=_("check a database's integrity and schema"))
@@ -57,7 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("kind", choices=sorted(LISTERS))
     listing.add_argument("--json", action="store_true", help=_("print JSON"))
     listing.add_argument("--council", metavar="ID", help=_("only this council's records"))
-    listing.add_argument("--search", metavar="TEXT", default="", help=_("only records matching"))
+    listing.add_argument("--search", metavar="TEXT", default="",
+                         help=_("only records whose name contains TEXT"))
     listing.set_defaults(handler=cmd_list)
 
     show = commands.add_parser("show", help=_("show one record with everything that belongs to it"))
@@ -207,6 +220,9 @@ def _initial_language(argv: Sequence[str]) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _initial_language(argv)
+    # argparse looks its messages up through its module-level gettext functions.
+    argparse._ = _
+    argparse.ngettext = ngettext
     args = build_parser().parse_args(argv)
     if args.lang:
         i18n.set_language(args.lang)

@@ -71,7 +71,8 @@ def error_from_sqlite(exc: sqlite3.Error, path: Path | str | None = None) -> Use
     if "disk is full" in text or "database or disk is full" in text:
         return DiskFullError(_("The disk is full: free some space, then try again."))
     if "unable to open" in text:
-        return UserError(_("The database %(path)s cannot be opened.") % {"path": where})
+        return UserError(_("The database %(path)s cannot be opened: check that the file "
+                           "exists and that you may read it.") % {"path": where})
     if "readonly" in text or "read-only" in text:
         return UserError(
             _("The database %(path)s is read-only; it cannot be changed.") % {"path": where}
@@ -89,7 +90,8 @@ def error_from_os(exc: OSError, path: Path | str | None = None) -> UserError:
     if exc.errno == errno.ENOSPC:
         return DiskFullError(_("The disk is full: free some space, then try again."))
     if exc.errno in (errno.EACCES, errno.EPERM):
-        return UserError(_("Permission denied for %(path)s.") % {"path": where})
+        return UserError(_("You are not allowed to use %(path)s: choose another place, or "
+                           "ask whoever manages this computer.") % {"path": where})
     if exc.errno == errno.ENOENT:
         return UserError(_("File not found: %(path)s.") % {"path": where})
     if exc.errno == errno.EISDIR:

@@ -89,7 +89,17 @@ def test_usage_errors_exit_2(capsys, filled, argv):
     assert excinfo.value.code == 2
     out, err = capsys.readouterr()
     assert out == ""
-    assert "usage:" in err
+    assert err.startswith("utilisation : perr-desktop")  # French by default, argparse too
+    assert "erreur :" in err
+
+
+def test_usage_errors_follow_lang(capsys, filled):
+    with pytest.raises(SystemExit) as excinfo:
+        main(["list", "meetingz", "--lang", "en", "--db", str(filled["path"])])
+    assert excinfo.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: perr-desktop")
+    assert "invalid choice: 'meetingz'" in err
 
 
 # -- check -----------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ entry left empty or fuzzy fails the tests.
 
 from __future__ import annotations
 
+import datetime
 import io
 import sys
 from pathlib import Path
@@ -58,7 +59,12 @@ def _serialise_po(catalog: Catalog, **kwargs) -> bytes:
     )
 
 
+_FIXED_DATE = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+
+
 def _serialise_mo(catalog: Catalog) -> bytes:
+    # The header would otherwise carry "now", making every compile differ.
+    catalog.creation_date = catalog.revision_date = _FIXED_DATE
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     return buffer.getvalue()

@@ -1,6 +1,6 @@
 """Screenshots of the main screens, for a person to look at (not a test).
 
-    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python -m tools.screenshots OUTDIR [--scale 1.5]
+    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python -m tools.screenshots OUT [--scale 1.5]
 
 Builds a demonstration database in a temporary folder and grabs each screen in French
 and in English.
@@ -50,8 +50,12 @@ def main() -> int:
         settle()
         widget.grab().save(str(args.outdir / f"{name}.png"))
 
+    from perr_desktop.app import install_qt_translations
+
+    translator = None
     for lang in args.lang.split(","):
         i18n.set_language(lang)
+        translator = install_qt_translations(app, translator)
         empty = open_database(home / f"empty-{lang}.sqlite")
         window = MainWindow(empty, Settings(language=lang))
         window.show()

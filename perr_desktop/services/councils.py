@@ -152,6 +152,6 @@ def require_council(db, council_id: str) -> dict[str, Any]:
         "SELECT * FROM councils WHERE id = ? AND deleted_at IS NULL", (council_id,)
     )
     if council is None:
-        raise ValidationError(_("This council does not exist (any more)."), "council_id")
+        raise ValidationError(_("This council does not exist or has been deleted."), "council_id")
     return council
 

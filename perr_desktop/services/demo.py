@@ -11,14 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from perr_desktop.domain.text import search_key
-from perr_desktop.errors import UserError, user_errors
+from perr_desktop.errors import UserError
 from perr_desktop.i18n import _, format_number, ngettext
 from perr_desktop.services import councils, people
 
@@ -618,44 +617,17 @@ def populate(db, *, seed: int = 2026, today: dt.date | None = None) -> DemoSumma
     return DemoSummary(len(council_ids), builder.people, builder.memberships)
 
 
-def _holds_councils(path: Path) -> bool:
-    """Whether ``path`` is a database with councils, looked at read-only so that a file
-    we refuse stays byte-identical (opening it normally could migrate it or write
-    statistics on closing)."""
-    if not path.is_file() or path.stat().st_size == 0:
-        return False
-    with user_errors(path):
-        with path.open("rb") as fh:
-            if fh.read(16) != b"SQLite format 3\x00":
-                return False  # open_database explains what is wrong with it
-        # With no write-ahead log beside it, the file is all there is: read it as immutable,
-        # which creates no -wal/-shm files next to it (a read-only open of a WAL database
-        # would leave both behind).
-        wal = path.with_name(path.name + "-wal")
-        flags = "mode=ro" if wal.exists() else "immutable=1"
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?{flags}", uri=True)
-        try:
-            has_table = conn.execute(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'councils'"
-            ).fetchone()[0]
-            return bool(has_table) and conn.execute(
-                "SELECT count(*) FROM councils WHERE deleted_at IS NULL"
-            ).fetchone()[0] > 0
-        finally:
-            conn.close()
-
-
 def create_demo_database(path: Path | str, size: str = "small") -> DemoSummary:
     """Create (or fill an empty) database at ``path`` with demonstration data.
 
     A database that already holds councils is refused and left untouched.
     """
-    from perr_desktop.storage.database import open_database
+    from perr_desktop.storage.database import holds_councils, open_database
 
     if size not in SIZES:
         raise ValueError(f"unknown demonstration size {size!r}")
     path = Path(path).expanduser()
-    if _holds_councils(path):
+    if holds_councils(path):
         raise _already_filled(path)
     with open_database(path) as db:
         return populate(db)

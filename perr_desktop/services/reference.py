@@ -67,7 +67,7 @@ def remove_vocabulary_entry(db, entry_id: str) -> None:
         entry = records.get(db, "vocabulary", entry_id)
         if entry["system"]:
             raise UserError(
-                _("« %(label)s » is used by the application's rules: it can be renamed "
+                _("“%(label)s” is used by the application's rules: it can be renamed "
                   "but not removed.") % {"label": entry["label_fr"]}
             )
         records.soft_delete(db, "vocabulary", entry_id)

@@ -225,6 +225,28 @@ EXPECTED_TABLES = (
 )
 
 
+@contextlib.contextmanager
+def read_only(path: Path) -> Iterator[sqlite3.Connection]:
+    """Look into a database without writing anything, not even -wal/-shm files."""
+    _check_header(path)
+    with user_errors(path):
+        conn = _connect(path, read_only=True)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def holds_councils(path: Path) -> bool:
+    """Whether ``path`` is a database with at least one council (read-only look)."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return False
+    with read_only(path) as conn, user_errors(path):
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        return "councils" in tables and conn.execute(
+            "SELECT count(*) FROM councils WHERE deleted_at IS NULL").fetchone()[0] > 0
+
+
 def check_database(path: Path | str) -> list[str]:
     """Problems found in the database at ``path``; an empty list means healthy.
 
@@ -237,12 +259,8 @@ def check_database(path: Path | str) -> list[str]:
         _check_header(path)
         if path.stat().st_size == 0:
             return [_("The file %(path)s is empty.") % {"path": path}]
-        with user_errors(path):
-            conn = _connect(path, read_only=True)
-            try:
-                return _problems(conn, path)
-            finally:
-                conn.close()
+        with read_only(path) as conn, user_errors(path):
+            return _problems(conn, path)
     except UserError as exc:
         return [exc.message]
 
@@ -264,7 +282,8 @@ def _problems(conn: sqlite3.Connection, path: Path) -> list[str]:
         missing = sorted(set(EXPECTED_TABLES) - present)
         if missing:
             problems.append(
-                _("Tables are missing: %(tables)s.") % {"tables": ", ".join(missing)}
+                _("Tables are missing (%(tables)s): restore a backup copy.")
+                % {"tables": ", ".join(missing)}
             )
     # One row per dangling reference: count the records, not the references.
     broken = {(row[0], row[1]) for row in conn.execute("PRAGMA foreign_key_check")}

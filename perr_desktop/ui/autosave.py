@@ -49,6 +49,7 @@ class FormBinder(QObject):
         self._banner = banner
         self._bindings: dict[str, _Binding] = {}
         self._pending: dict[str, Any] = {}
+        self._refused: set[str] = set()  # fields showing a value the rules refused
         self._record: dict[str, Any] | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -105,6 +106,7 @@ class FormBinder(QObject):
         """Show ``record`` (saving what was pending for the previous one first)."""
         self.flush()
         self._pending.clear()
+        self._refused.clear()
         self._record = record
         self._banner.clear_message()
         for field, binding in self._bindings.items():
@@ -125,11 +127,14 @@ class FormBinder(QObject):
     def has_pending(self) -> bool:
         return bool(self._pending)
 
+    def has_refused(self) -> bool:
+        return bool(self._refused)
+
     def flush(self) -> bool:
-        """Save every pending edit now; False when a value was refused."""
+        """Save every pending edit now; False while a refused value is on screen."""
         self._timer.stop()
         if not self._pending or self._record is None:
-            return True
+            return not self._refused
         pending, self._pending = self._pending, {}
         ok, saved_any = True, False
         for field, value in pending.items():
@@ -138,17 +143,19 @@ class FormBinder(QObject):
                 self._record = self._saver({field: value})
             except UserError as exc:
                 ok = False
+                self._refused.add(field)
                 _mark(widget, True, exc.message)
                 self._banner.show_message(exc.message)
                 self.failed.emit(exc.message)
             else:
                 saved_any = True
+                self._refused.discard(field)
                 _mark(widget, False)
-        if ok:
+        if not self._refused:
             self._banner.clear_message()
         if saved_any:
             self.saved.emit(self._record)
-        return ok
+        return ok and not self._refused
 
 
 def _mark(widget: QWidget, invalid: bool, message: str = "") -> None:

@@ -40,6 +40,7 @@ from perr_desktop.ui.widgets import (
     OptionalDateEdit,
     accessible,
     confirm,
+    fit_list_height,
     heading,
     hint,
     reporting,
@@ -145,9 +146,7 @@ class CouncilDetail(QWidget):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.neighbourhoods.addItem(item)
-        hoods = self.neighbourhoods
-        hoods.setFixedHeight(hoods.sizeHintForRow(0) * max(hoods.count(), 1)
-                             + 2 * hoods.frameWidth() + 4)
+        fit_list_height(self.neighbourhoods)
         self.facilitator = accessible(QLineEdit(), _("Facilitator"))
         self.facilitator_contact = accessible(QLineEdit(), _("Facilitator's contact"),
                                               _("Telephone or email of the facilitator"))
@@ -292,7 +291,8 @@ class CouncilDetail(QWidget):
         text += " — " + ngettext(
             "%(count)d resident", "%(count)d residents", len(residents)
         ) % {"count": len(residents)}
-        text += " (" + _("%(women)d women, %(men)d men") % {"women": women, "men": men} + ")"
+        text += " (" + ngettext("%(count)d woman", "%(count)d women", women) % {"count": women}
+        text += ", " + ngettext("%(count)d man", "%(count)d men", men) % {"count": men} + ")"
         others = len(active) - len(residents)
         text += ", " + ngettext("%(count)d local stakeholder", "%(count)d local stakeholders",
                                 others) % {"count": others}
@@ -352,8 +352,8 @@ class CouncilDetail(QWidget):
         if selected is None:
             return
         question = _("Remove %(name)s from this council's members? Use this only for a "
-                     "membership entered by mistake; when someone leaves, use « End of "
-                     "membership » so the council's history stays right.") % {
+                     "membership entered by mistake; when someone leaves, use “End of "
+                     "membership” so the council's history stays right.") % {
             "name": selected["name"]}
         if confirm(self, question, _("Remove")):
             with reporting(self):
@@ -418,7 +418,7 @@ class CouncilDetail(QWidget):
         if self.council_id is None:
             return
         record = self.binder.record or {}
-        question = _("Delete the council « %(name)s »? Its members stay in the directory.") % {
+        question = _("Delete the council “%(name)s”? Its members stay in the directory.") % {
             "name": record.get("name", "")}
         if confirm(self, question, _("Delete")):
             with reporting(self):
@@ -459,7 +459,7 @@ class CouncilsPage(QWidget):
         self.new_button = QPushButton(_("&New council…"))
         self.new_button.setToolTip(_("New council (Ctrl+N)"))
         self.new_button.clicked.connect(self.new_record)
-        self.empty_hint = hint(_("No council yet: create the first one with « New council »."))
+        self.empty_hint = hint(_("No council yet: create the first one with “New council”."))
 
         self.detail = CouncilDetail(db, self)
         self.detail.saved.connect(self._detail_saved)
@@ -479,10 +479,8 @@ class CouncilsPage(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
         splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
-        em = self.fontMetrics().averageCharWidth()
-        splitter.setSizes([em * 60, em * 90])
+        splitter.setStretchFactor(1, 1)
+        left.setMinimumWidth(self.fontMetrics().averageCharWidth() * 48)
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

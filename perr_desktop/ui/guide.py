@@ -18,7 +18,8 @@ class GuideDialog(QDialog):
         try:
             self.browser.setMarkdown(paths.guide_path().read_text(encoding="utf-8"))
         except OSError:
-            self.browser.setPlainText(_("The user guide could not be found."))
+            self.browser.setPlainText(
+                _("The user guide could not be found: reinstall PERR Desktop to get it back."))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -142,6 +142,7 @@ class MainWindow(QMainWindow):
         self.councils.councilsChanged.connect(self.people.refresh_councils)
         self.councils.councilsChanged.connect(self.settings_page.refresh_councils)
         self.councils.membersChanged.connect(self.people.reload_current)
+        self.councils.membersChanged.connect(self.people.refresh)
 
         self._build_menus()
         self._fit_to_screen()

@@ -50,6 +50,17 @@ def civility_combo(parent: QWidget | None = None) -> QComboBox:
     return combo
 
 
+def consent_choices(contact: QCheckBox, photos: QCheckBox) -> QWidget:
+    """The two scopes of consent, one under the other, in one form row."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(contact)
+    layout.addWidget(photos)
+    box.setAccessibleName(_("Consent covers"))
+    return box
+
+
 class PersonQuickForm(QWidget):
     """The essentials of a new person, with their consent."""
 
@@ -66,8 +77,8 @@ class PersonQuickForm(QWidget):
         self.phone = accessible(QLineEdit(self), _("Telephone"))
         self.consent_date = OptionalDateEdit(self)
         self.consent_date.setAccessibleName(_("Date of consent"))
-        self.consent_contact = QCheckBox(_("agrees to be contacted"), self)
-        self.consent_photos = QCheckBox(_("agrees to appear in photos"), self)
+        self.consent_contact = QCheckBox(_("being contacted (email, telephone, post)"), self)
+        self.consent_photos = QCheckBox(_("appearing in photos"), self)
         self.duplicate = hint("")
         self.duplicate.hide()
         form = QFormLayout(self)
@@ -80,8 +91,7 @@ class PersonQuickForm(QWidget):
         form.addRow(_("&Email"), self.email)
         form.addRow(_("&Telephone"), self.phone)
         form.addRow(_("Consent &given on"), self.consent_date)
-        form.addRow("", self.consent_contact)
-        form.addRow("", self.consent_photos)
+        form.addRow(_("Agrees to"), consent_choices(self.consent_contact, self.consent_photos))
         for field in (self.first_name, self.last_name):
             field.textChanged.connect(self._check_duplicate)
         self.consent_contact.toggled.connect(self._default_consent_date)
@@ -195,7 +205,7 @@ class MembershipDialog(QDialog):
         self.joined_on = OptionalDateEdit(self)
         self.joined_on.setAccessibleName(_("Member since"))
         self.left_on = OptionalDateEdit()
-        self.left_on.setAccessibleName(_("Left on"))
+        self.left_on.setAccessibleName(_("Date of leaving"))
         self.notes = accessible(QPlainTextEdit(self), _("Notes"))
         self.notes.setTabChangesFocus(True)
         self.notes.setMaximumHeight(self.fontMetrics().lineSpacing() * 4)
@@ -346,7 +356,7 @@ def end_membership(db, parent: QWidget, membership: dict[str, Any]) -> bool:
     dialog.setWindowTitle(_("End of membership"))
     banner = ErrorBanner(dialog)
     date = OptionalDateEdit(dialog)
-    date.setAccessibleName(_("Left on"))
+    date.setAccessibleName(_("Date of leaving"))
     date.set_date(dt.date.today())
     text = _("%(name)s leaves the council. The membership is kept in the council's history.")
     if membership.get("joined_on"):

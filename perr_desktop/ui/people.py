@@ -37,6 +37,7 @@ from perr_desktop.ui.members import (
     MembershipDialog,
     NewPersonDialog,
     civility_combo,
+    consent_choices,
     end_membership,
 )
 from perr_desktop.ui.models import Column, LazyTableModel
@@ -108,8 +109,8 @@ class PersonForm(QWidget):
         self.address.setMaximumHeight(self.fontMetrics().lineSpacing() * 4)
         self.consent_date = OptionalDateEdit()
         self.consent_date.setAccessibleName(_("Date of consent"))
-        self.consent_contact = QCheckBox(_("agrees to be contacted (email, telephone, post)"))
-        self.consent_photos = QCheckBox(_("agrees to appear in photos"))
+        self.consent_contact = QCheckBox(_("being contacted (email, telephone, post)"))
+        self.consent_photos = QCheckBox(_("appearing in photos"))
         self.notes = accessible(QPlainTextEdit(), _("Notes"))
         self.notes.setTabChangesFocus(True)
         self.notes.setMaximumHeight(self.fontMetrics().lineSpacing() * 5)
@@ -164,8 +165,7 @@ class PersonForm(QWidget):
         form.addRow(_("Postal &address"), self.address)
         form.addRow(section(_("Consent")))
         form.addRow(_("Given o&n"), self.consent_date)
-        form.addRow("", self.consent_contact)
-        form.addRow("", self.consent_photos)
+        form.addRow(_("Agrees to"), consent_choices(self.consent_contact, self.consent_photos))
         form.addRow(hint(_("Record the consent the person gave in writing; without it, "
                            "keep no contact details and leave them out of photos.")))
         form.addRow(section(_("Councils")))
@@ -387,10 +387,8 @@ class PeoplePage(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
         splitter.addWidget(self.form)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        em = self.fontMetrics().averageCharWidth()
-        splitter.setSizes([em * 90, em * 80])
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -422,6 +420,7 @@ class PeoplePage(QWidget):
 
     def refresh(self) -> None:
         current = self.form.person_id
+        self._search_timer.stop()
         with QSignalBlocker(self.view.selectionModel()):
             self.model.refresh()
         total = self.model.rowCount()
@@ -479,6 +478,10 @@ class PeoplePage(QWidget):
             self.directoryChanged.emit()
             self.open_person(dialog.person_id)
             self.form.organisation.setFocus()
+
+    def activate(self) -> None:
+        """Shown again: people may have been added or changed from another page."""
+        self.refresh()
 
     def focus_search(self) -> None:
         self.search.setFocus()

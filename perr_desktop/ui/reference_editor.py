@@ -114,7 +114,7 @@ class VocabularyTable(QWidget):
         if item is None:
             return
         label = self.table.item(item.row(), 0).text()
-        if not confirm(self, _("Remove « %(label)s » from the list? Records that use it keep "
+        if not confirm(self, _("Remove “%(label)s” from the list? Records that use it keep "
                                "it.") % {"label": label}, _("Remove")):
             return
         try:

@@ -17,7 +17,7 @@ from perr_desktop import i18n
 from perr_desktop.domain.councils import status_label
 from perr_desktop.i18n import _
 from perr_desktop.services import councils, reference
-from perr_desktop.ui.widgets import accessible, heading, hint, reporting
+from perr_desktop.ui.widgets import accessible, fit_list_height, heading, hint, reporting
 
 
 class WelcomePage(QWidget):
@@ -43,14 +43,12 @@ class WelcomePage(QWidget):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)
             self.choices.addItem(item)
-        rows = max(self.choices.count(), 1)
-        self.choices.setFixedHeight(
-            self.choices.sizeHintForRow(0) * rows + 2 * self.choices.frameWidth() + 4)
+        fit_list_height(self.choices)
 
         self.create_button = QCommandLinkButton(
             _("Create the councils of the priority neighbourhoods"),
             _("One council per ticked neighbourhood of GrandAngoulême. Basseau Grande-Garenne "
-              "starts « being set up », as the PERR asks; the others are active. You can "
+              "starts “being set up”, as the PERR asks; the others are active. You can "
               "change everything afterwards."),
             self,
         )

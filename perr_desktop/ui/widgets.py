@@ -198,6 +198,16 @@ def long_date(value: str | None) -> str:
     return i18n.format_date(dt.date.fromisoformat(value[:10]), "long")
 
 
+def fit_list_height(view) -> None:
+    """Make a short list exactly as tall as its rows: no scroll bar for five entries."""
+    from PySide6.QtCore import Qt as _Qt
+
+    rows = max(view.count(), 1)
+    view.setVerticalScrollBarPolicy(_Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    view.setFixedHeight(view.sizeHintForRow(0) * rows + 2 * view.frameWidth()
+                        + view.spacing() * 2 * rows + 2)
+
+
 def section(text: str) -> QLabel:
     """A section title inside a form (« Identité », « Consentement »)."""
     label = QLabel(text)

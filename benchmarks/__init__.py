@@ -1,0 +1,1 @@
+"""Speed and memory benchmarks on generated data (never run by the tests)."""
