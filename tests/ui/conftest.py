@@ -1,0 +1,73 @@
+"""GUI test fixtures: no modal dialog may block, a main window on a fresh database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+
+from perr_desktop.services import councils
+from perr_desktop.settings import Settings
+from perr_desktop.storage import records
+from tests.ui.helpers import ModalDriver, show
+
+
+@pytest.fixture(autouse=True)
+def modals(monkeypatch, qtbot):
+    """Every ``exec()`` of a dialog goes through a :class:`ModalDriver`; message boxes
+    are recorded. A dialog the test did not ask for fails the test; one it asked for
+    and that never opened fails it too."""
+    driver = ModalDriver(qtbot)
+    monkeypatch.setattr(QDialog, "exec", lambda dialog: driver.exec(dialog))
+    for kind, answer in (("warning", QMessageBox.StandardButton.Ok),
+                         ("critical", QMessageBox.StandardButton.Ok),
+                         ("information", QMessageBox.StandardButton.Ok),
+                         ("question", QMessageBox.StandardButton.No),
+                         ("about", None)):
+        monkeypatch.setattr(QMessageBox, kind, driver.static_box(kind, answer))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *a, **k: driver.messages.append(("save", "", "")) or ("", ""))
+    yield driver
+    assert driver.pending() == 0, "a dialog the test expected never opened"
+
+
+@pytest.fixture
+def settings():
+    return Settings()
+
+
+@pytest.fixture
+def qpv_db(db):
+    """A database with the five QPV councils, as after « create » on the welcome page."""
+    councils.create_qpv_councils(db)
+    return db
+
+
+@pytest.fixture
+def make_window(qtbot, settings):
+    """Build the main window on a database and show it, active, 1280×800."""
+    from perr_desktop.ui.main_window import MainWindow
+
+    def build(database, demo: bool = False) -> MainWindow:
+        window = MainWindow(database, settings, demo=demo)
+        return show(qtbot, window)
+
+    return build
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Record timestamps one second apart, so that "has updated_at moved?" does not
+    depend on how fast the machine types."""
+    start = dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.UTC)
+    ticks = itertools.count()
+
+    def now_utc() -> str:
+        moment = start + dt.timedelta(seconds=next(ticks))
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+    monkeypatch.setattr(records, "now_utc", now_utc)
+    return now_utc
+

@@ -1,0 +1,56 @@
+"""The whole application starts on a demonstration database and quits once painted."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QLocale, QTimer
+from PySide6.QtWidgets import QApplication
+
+from perr_desktop import app as app_module
+from perr_desktop.services import demo
+from perr_desktop.ui.main_window import MainWindow
+from tests.ui.helpers import OFFSCREEN_SIZE_HINTS
+
+pytestmark = OFFSCREEN_SIZE_HINTS
+
+
+def test_run_in_smoke_mode_returns_0_on_a_demo_database(qtbot, tmp_path, monkeypatch):
+    path = tmp_path / "demonstration.sqlite"
+    demo.create_demo_database(path)
+    qt_app = QApplication.instance()
+    locale, style = QLocale(), qt_app.styleSheet()
+    translators = []
+    real_install = app_module.install_qt_translations
+
+    def install(*args, **kwargs):
+        translator = real_install(*args, **kwargs)
+        translators.append(translator)
+        return translator
+
+    monkeypatch.setattr(app_module, "install_qt_translations", install)
+    # If the window never painted, smoke mode would wait for ever: give up after 20 s.
+    gave_up = []
+    watchdog = QTimer()
+    watchdog.setSingleShot(True)
+    watchdog.timeout.connect(lambda: (gave_up.append(True), qt_app.quit()))
+    watchdog.start(20_000)
+    try:
+        code = app_module.run(db_path=path, smoke=True)
+    finally:
+        watchdog.stop()
+        windows = [w for w in qt_app.topLevelWidgets() if isinstance(w, MainWindow)]
+        for window in windows:
+            window.close()
+            window.deleteLater()
+        for translator in translators:
+            if translator is not None:
+                qt_app.removeTranslator(translator)
+        qt_app.setStyleSheet(style)
+        QLocale.setDefault(locale)
+
+    assert gave_up == []
+    assert code == 0
+    assert len(windows) == 1
+    window = windows[0]
+    assert window.current_page() is window.councils     # no welcome: the data is there
+    assert window.councils.model.rowCount() == 5
+    assert window.people.model.rowCount() > 100
