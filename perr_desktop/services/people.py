@@ -104,8 +104,8 @@ def _filter_sql(text: str, council_id: str | None, members_only: bool) -> tuple[
 
 SORTS = {
     "name": "p.sort_key",
-    "first_name": "p.first_name COLLATE NOCASE, p.sort_key",
-    "organisation": "p.organisation COLLATE NOCASE, p.sort_key",
+    "first_name": "fold(p.first_name), p.sort_key",
+    "organisation": "fold(p.organisation), p.sort_key",
     "updated": "p.updated_at DESC",
 }
 

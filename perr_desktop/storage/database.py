@@ -17,6 +17,7 @@ from typing import Any
 import sqlite_utils
 
 from perr_desktop import paths
+from perr_desktop.domain.text import search_key
 from perr_desktop.errors import NewerSchemaError, NotADatabaseError, UserError, user_errors
 from perr_desktop.i18n import _, ngettext
 from perr_desktop.storage import migrations
@@ -66,7 +67,14 @@ def _connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
         conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
     conn.execute("PRAGMA foreign_keys = ON")
+    # fold(text): lower case without accents, for sorting and matching as French readers
+    # expect (COLLATE NOCASE only folds ASCII: it puts « Émilie » after « Zoé »).
+    conn.create_function("fold", 1, _fold, deterministic=True)
     return conn
+
+
+def _fold(value: object) -> str:
+    return search_key(value) if isinstance(value, str) else ""
 
 
 class Database:

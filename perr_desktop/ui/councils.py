@@ -537,9 +537,6 @@ class CouncilsPage(QWidget):
     def open_council(self, council_id: str) -> None:
         self.refresh(select=council_id)
 
-    def focus_search(self) -> None:
-        self.view.setFocus()
-
     def activate(self) -> None:
         self.refresh()
 

@@ -167,6 +167,7 @@ class MembershipDialog(QDialog):
         self.person_id = person_id
         self.membership_id = membership_id
         self.editing = membership_id is not None
+        self._fixed_person_id = person_id  # adding a membership from a person's record
         current = (db.query_one("SELECT * FROM memberships WHERE id = ?", (membership_id,))
                    if self.editing else None)
         if current:
@@ -254,9 +255,7 @@ class MembershipDialog(QDialog):
         self.search.setPlaceholderText(_("Type part of a name or an organisation"))
         self.search.setClearButtonEnabled(True)
         self.results_model = LazyTableModel(
-            [Column("label", _("Person"))],
-            lambda _s, _d: people.search_people_ids(self.db, self.search.text())[:200],
-            self._result_rows, self,
+            [Column("label", _("Person"))], self._result_ids, self._result_rows, self,
         )
         self.results = QListView(box)
         self.results.setAccessibleName(_("People found"))
@@ -285,7 +284,15 @@ class MembershipDialog(QDialog):
         self.search.textChanged.connect(lambda _t: timer.start())
         self.search.returnPressed.connect(self._focus_results)
         self._refresh_results()
+        self.search.setFocus()
         return box
+
+    def _result_ids(self, _sort: str | None, _descending: bool) -> list[str]:
+        """People matching the search who are not current members of this council."""
+        members = {m["person_id"] for m in councils.council_members(self.db, self.council_id)
+                   if m["active"]}
+        found = people.search_people_ids(self.db, self.search.text())
+        return [i for i in found if i not in members][:200]
 
     def _result_rows(self, ids: list[str]) -> dict[str, dict[str, Any]]:
         rows = people.people_rows(self.db, ids)
@@ -296,7 +303,8 @@ class MembershipDialog(QDialog):
 
     def _refresh_results(self) -> None:
         self.results_model.refresh()
-        if self.results_model.rowCount():
+        # Preselect only what a search found: Enter on an empty search adds nobody.
+        if self.search.text().strip() and self.results_model.rowCount():
             self.results.setCurrentIndex(self.results_model.index(0, 0))
 
     def _focus_results(self) -> None:
@@ -334,7 +342,7 @@ class MembershipDialog(QDialog):
             raise ValidationError(_("Choose a council."), "council_id")
         # One user action, one transaction: a new person and their membership together.
         with self.db.transaction():
-            person_id = self.person_id
+            person_id = self._fixed_person_id
             if person_id is None:
                 if self.known.isChecked():
                     person_id = self._chosen_person()
@@ -343,9 +351,11 @@ class MembershipDialog(QDialog):
                                                 "person."), "person_id")
                 else:
                     person_id = self.person_form.create()
-            self.person_id = person_id
-            return people.add_membership(self.db, council_id, person_id,
-                                         **self._membership_values())
+            membership_id = people.add_membership(self.db, council_id, person_id,
+                                                  **self._membership_values())
+        # Only once it is all saved: a refused attempt must not pin the person.
+        self.person_id = person_id
+        return membership_id
 
 
 def end_membership(db, parent: QWidget, membership: dict[str, Any]) -> bool:

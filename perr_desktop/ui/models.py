@@ -13,6 +13,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from perr_desktop.domain.text import search_key
+
 Row = dict[str, Any]
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -159,7 +161,11 @@ def rows_model(columns: list[Column], load: Callable[[], list[Row]], parent=None
     def load_ids(sort: str | None, descending: bool) -> list[str]:
         rows = load()
         if sort is not None:
-            rows.sort(key=lambda r: _sort_value(r.get(sort)), reverse=descending)
+            # Empty values (no leaving date…) stay at the end whichever the direction.
+            filled = [r for r in rows if r.get(sort) not in (None, "")]
+            empty = [r for r in rows if r.get(sort) in (None, "")]
+            filled.sort(key=lambda r: _sort_value(r.get(sort)), reverse=descending)
+            rows = filled + empty
         stash.clear()
         stash.update({r[key]: r for r in rows})
         return [r[key] for r in rows]
@@ -167,11 +173,5 @@ def rows_model(columns: list[Column], load: Callable[[], list[Row]], parent=None
     return LazyTableModel(columns, load_ids, lambda ids: {i: stash[i] for i in ids}, parent)
 
 
-def _sort_value(value: Any) -> tuple:
-    from perr_desktop.domain.text import search_key
-
-    if value is None:
-        return (1, "")
-    if isinstance(value, str):
-        return (0, search_key(value))
-    return (0, value)
+def _sort_value(value: Any) -> Any:
+    return search_key(value) if isinstance(value, str) else value

@@ -71,11 +71,21 @@ class VocabularyTable(QWidget):
         layout.addWidget(self.table)
         layout.addLayout(buttons)
         self.table.itemChanged.connect(self._edited)
+        self.table.currentCellChanged.connect(lambda *_a: self._update_buttons())
         self.load()
+
+    def _update_buttons(self) -> None:
+        item = self.table.currentItem()
+        system = item is not None and self._system.get(item.data(ID_ROLE), False)
+        self.remove_button.setEnabled(item is not None and not system)
+        self.remove_button.setToolTip(
+            _("Used by the application's rules: it can be renamed but not removed.")
+            if system else "")
 
     def load(self) -> None:
         with QSignalBlocker(self.table):
             rows = reference.vocabulary(self.db, self.kind)
+            self._system = {row["id"]: bool(row["system"]) for row in rows}
             self.table.setRowCount(len(rows))
             for i, row in enumerate(rows):
                 for column, key in enumerate(("label_fr", "label_en")):
@@ -85,6 +95,7 @@ class VocabularyTable(QWidget):
                         item.setToolTip(_("Used by the application's rules: it can be renamed "
                                           "but not removed."))
                     self.table.setItem(i, column, item)
+        self._update_buttons()
 
     def _edited(self, item: QTableWidgetItem) -> None:
         row = item.row()

@@ -74,7 +74,11 @@ class WelcomePage(QWidget):
         column.addSpacing(12)
         column.addWidget(heading(_("How would you like to start?"), level=2))
         column.addWidget(self.create_button)
-        column.addWidget(self.choices)
+        # Indented under the button it belongs to.
+        indent = QHBoxLayout()
+        indent.setContentsMargins(self.fontMetrics().averageCharWidth() * 5, 0, 0, 0)
+        indent.addWidget(self.choices)
+        column.addLayout(indent)
         column.addWidget(self.demo_button)
         column.addWidget(self.empty_button)
         column.addSpacing(12)

@@ -58,7 +58,7 @@ def memberships(db):
 
 def choose_in_directory(qtbot, dialog: MembershipDialog, typed: str, first: str) -> None:
     type_into(qtbot, dialog.search, typed)
-    qtbot.waitUntil(lambda: dialog.results_model.rowCount() > 0
+    qtbot.waitUntil(lambda: dialog.results.currentIndex().row() == 0
                     and dialog.results_model.index(0, 0).data().startswith(first),
                     timeout=2000)
 
@@ -84,17 +84,24 @@ def test_a_leaving_date_before_the_joining_date_is_refused(qtbot, qpv_db, member
     assert memberships(qpv_db)[0]["left_on"] == "2024-06-30"
 
 
-def test_the_same_person_twice_over_overlapping_dates_is_refused(qtbot, qpv_db, bgg,
-                                                                 membership):
+def test_current_members_are_not_offered_again(qtbot, qpv_db, bgg, membership, audoin):
+    # Offering Mme Garnier, already a member, would only lead to a refusal.
     dialog = show(qtbot, MembershipDialog(qpv_db, council_id=bgg), 640, 720)
-    choose_in_directory(qtbot, dialog, "gar", "Hélène Garnier")
+    assert dialog.search.hasFocus() or dialog.focusWidget() is dialog.search
+    assert not dialog.results.currentIndex().isValid()   # nothing chosen for her yet
+    type_into(qtbot, dialog.search, "e")                 # matches Hélène and Noël
+    qtbot.waitUntil(lambda: dialog.results.currentIndex().isValid(), timeout=2000)
+    labels = [dialog.results_model.index(r, 0).data()
+              for r in range(dialog.results_model.rowCount())]
+    assert labels == ["Noël Audoin"]
 
+
+def test_enter_on_an_empty_search_adds_nobody(qtbot, qpv_db, bgg, audoin):
+    dialog = show(qtbot, MembershipDialog(qpv_db, council_id=bgg), 640, 720)
     qtbot.mouseClick(ok_button(dialog), LEFT)
-
     assert dialog.banner.isVisible()
-    assert dialog.banner.text()
     assert dialog.result() != QDialog.DialogCode.Accepted
-    assert len(memberships(qpv_db)) == 1
+    assert memberships(qpv_db) == []
 
 
 def test_joining_again_after_leaving_is_accepted(qtbot, qpv_db, bgg, membership):
@@ -110,23 +117,25 @@ def test_joining_again_after_leaving_is_accepted(qtbot, qpv_db, bgg, membership)
         JOINED, dt.date.today().isoformat()]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: MembershipDialog._add (ui/members.py) stores self.person_id before "
-    "add_membership runs; when that membership is refused the id stays, and every later "
-    "click on « Add » reuses the first person, ignoring the one now chosen in the list "
-    "(or the new person typed in): the dialog is stuck on the refusal"))
-def test_after_a_refusal_the_person_chosen_next_is_the_one_added(qtbot, qpv_db, bgg, garnier,
-                                                                 membership, audoin):
+def test_after_a_refusal_the_person_chosen_next_is_the_one_added(qtbot, qpv_db, bgg,
+                                                                 audoin):
     dialog = show(qtbot, MembershipDialog(qpv_db, council_id=bgg), 640, 720)
-    choose_in_directory(qtbot, dialog, "gar", "Hélène Garnier")
+    dialog.joined_on.set_date(None)
+    dialog.left_on.set_date(None)
+    tick(qtbot, dialog.new)
+    type_into(qtbot, dialog.person_form.last_name, "Benali")
+    type_into(qtbot, dialog.person_form.email, "fatima@")
     qtbot.mouseClick(ok_button(dialog), LEFT)
-    assert dialog.banner.isVisible()                  # already a member: refused
+    assert dialog.banner.isVisible()                  # refused: bad email
 
+    tick(qtbot, dialog.known)
     choose_in_directory(qtbot, dialog, "aud", "Noël Audoin")
     qtbot.mouseClick(ok_button(dialog), LEFT)
 
     assert dialog.result() == QDialog.DialogCode.Accepted
-    assert sorted(m["person_id"] for m in memberships(qpv_db)) == sorted([garnier, audoin])
+    assert [m["person_id"] for m in memberships(qpv_db)] == [audoin]
+    assert dialog.person_id == audoin
+    assert [p["name"] for p in people.list_people(qpv_db)] == ["Noël Audoin"]
 
 
 def test_a_new_person_with_an_invalid_email_is_refused_and_nothing_is_written(

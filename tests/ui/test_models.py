@@ -111,11 +111,6 @@ def test_the_people_model_over_300_people(qtbot, qtmodeltester, db):
         0, Qt.Orientation.Horizontal)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: services/people.py SORTS sorts « first_name » and « organisation » with "
-    "COLLATE NOCASE, which compares UTF-8 bytes past ASCII: clicking the First name "
-    "header lists Émilie after Zoé, the Organisation header « Écoute et partage » after "
-    "« Maison des familles »; the name sort uses sort_key (accents folded) and is right"))
 @pytest.mark.parametrize("column,values", [
     (1, ["Émilie", "Léa", "Zoé"]),
     (2, ["Écoute et partage", "Maison des familles", "Œuvre du quartier"]),
