@@ -267,8 +267,12 @@ class MembershipDialog(QDialog):
         known_page = QWidget()
         known_layout = QVBoxLayout(known_page)
         known_layout.setContentsMargins(0, 0, 0, 0)
+        self.no_results = hint(_("No one found. Current members of this council are not "
+                                 "listed; to add someone new, choose “A new person”."))
+        self.no_results.hide()
         known_layout.addWidget(self.search)
         known_layout.addWidget(self.results)
+        known_layout.addWidget(self.no_results)
         self.pages.addWidget(known_page)
         self.pages.addWidget(self.person_form)
         layout = QVBoxLayout(box)
@@ -304,8 +308,10 @@ class MembershipDialog(QDialog):
     def _refresh_results(self) -> None:
         self.results_model.refresh()
         # Preselect only what a search found: Enter on an empty search adds nobody.
-        if self.search.text().strip() and self.results_model.rowCount():
+        found = self.results_model.rowCount()
+        if self.search.text().strip() and found:
             self.results.setCurrentIndex(self.results_model.index(0, 0))
+        self.no_results.setVisible(found == 0)
 
     def _focus_results(self) -> None:
         if self.results_model.rowCount():
