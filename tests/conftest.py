@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import os
 
 # Before any Qt import: GUI tests draw offscreen, never on a real screen.
@@ -34,3 +36,20 @@ def db(db_path):
     database = open_database(db_path)
     yield database
     database.close()
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Every record timestamp one second after the previous one, so "has updated_at
+    moved?" never depends on how fast the machine is."""
+    from perr_desktop.storage import records
+
+    start = dt.datetime(2024, 3, 1, 9, 0, tzinfo=dt.UTC)
+    ticks = itertools.count()
+
+    def now_utc() -> str:
+        moment = start + dt.timedelta(seconds=next(ticks))
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+    monkeypatch.setattr(records, "now_utc", now_utc)
+    return now_utc

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import itertools
-
 import pytest
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from perr_desktop.services import councils
 from perr_desktop.settings import Settings
-from perr_desktop.storage import records
 from tests.ui.helpers import ModalDriver, show
 
 
@@ -56,18 +52,4 @@ def make_window(qtbot, settings):
 
     return build
 
-
-@pytest.fixture
-def clock(monkeypatch):
-    """Record timestamps one second apart, so that "has updated_at moved?" does not
-    depend on how fast the machine types."""
-    start = dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.UTC)
-    ticks = itertools.count()
-
-    def now_utc() -> str:
-        moment = start + dt.timedelta(seconds=next(ticks))
-        return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-    monkeypatch.setattr(records, "now_utc", now_utc)
-    return now_utc
 
