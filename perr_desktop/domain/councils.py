@@ -25,7 +25,7 @@ STATUS_LABELS = {
 
 EDITABLE_FIELDS = (
     "name", "status", "facilitator_name", "facilitator_contact", "venue", "recognised_on",
-    "notes",
+    "notes", "quorum_percent",
 )
 
 
@@ -58,8 +58,25 @@ def validate_changes(changes: dict[str, Any], today: dt.date | None = None) -> d
                     _("The date of the prefectoral order cannot be in the future."), field
                 )
             out[field] = day.isoformat() if day else None
+        elif field == "quorum_percent":
+            out[field] = _percent(value, field)
         elif field == "notes":
             out[field] = limit_length(str(value or "").strip(), field, MAX_TEXT)
         else:
             out[field] = limit_length(clean(value), field)
     return out
+
+
+def _percent(value: Any, field: str) -> int | None:
+    """The council's quorum as a share of its members; None: no quorum rule."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        percent = int(str(value).strip().rstrip("%").strip())
+    except ValueError:
+        raise ValidationError(_("The quorum is a percentage of the members, from 1 to 100."),
+                              field) from None
+    if not 1 <= percent <= 100:
+        raise ValidationError(_("The quorum is a percentage of the members, from 1 to 100."),
+                              field)
+    return percent

@@ -26,6 +26,7 @@ def _council(row: dict[str, Any]) -> dict[str, Any]:
         "facilitator_contact": row["facilitator_contact"],
         "venue": row["venue"],
         "recognised_on": row["recognised_on"],
+        "quorum_percent": row.get("quorum_percent"),
         "notes": row["notes"],
         **{k: row[k] for k in _RECORD_KEYS},
     }

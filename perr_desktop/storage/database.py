@@ -194,7 +194,9 @@ def open_database(path: Path | str, *, create: bool = True, seed: bool = True) -
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             _refuse_foreign(conn, path, version)
             conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
+            # FULL: a commit is on disk before the edit is acknowledged (a laptop whose
+            # battery dies mid-meeting loses nothing already saved).
+            conn.execute("PRAGMA synchronous = FULL")
             db = Database(conn, path)
             if 0 < version < migrations.LATEST_VERSION:
                 db.backup_to(
@@ -229,7 +231,9 @@ def _refuse_foreign(conn: sqlite3.Connection, path: Path, version: int) -> None:
 
 EXPECTED_TABLES = (
     "councils", "council_neighbourhoods", "memberships", "neighbourhoods", "people",
-    "perr_objectives", "vocabulary",
+    "perr_objectives", "vocabulary", "meetings", "meeting_guest_councils",
+    "meeting_objectives", "agenda_items", "attendance", "headcounts", "decisions", "actions",
+    "action_updates", "amendments",
 )
 
 

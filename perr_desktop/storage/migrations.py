@@ -132,8 +132,128 @@ def _v1_foundation(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v2_meetings(conn: sqlite3.Connection) -> None:
+    run_script(
+        conn,
+        f"""
+        ALTER TABLE councils ADD COLUMN quorum_percent INTEGER DEFAULT 50
+            CHECK (quorum_percent IS NULL OR quorum_percent BETWEEN 1 AND 100);
+
+        CREATE TABLE meetings ({_RECORD},
+            council_id TEXT NOT NULL REFERENCES councils(id),
+            kind TEXT NOT NULL,
+            title TEXT NOT NULL CHECK (title <> ''),
+            starts_at TEXT NOT NULL,
+            ends_at TEXT,
+            venue TEXT NOT NULL DEFAULT '',
+            notes TEXT NOT NULL DEFAULT '',
+            cancelled INTEGER NOT NULL DEFAULT 0 CHECK (cancelled IN (0, 1)),
+            minutes_status TEXT NOT NULL DEFAULT 'brouillon'
+                CHECK (minutes_status IN ('brouillon', 'valide')),
+            validated_at TEXT,
+            validated_in_meeting_id TEXT REFERENCES meetings(id),
+            copied_from_id TEXT REFERENCES meetings(id),
+            CHECK (ends_at IS NULL OR ends_at > starts_at)
+        ) STRICT;
+        CREATE INDEX meetings_council ON meetings (council_id, starts_at);
+        CREATE INDEX meetings_start ON meetings (starts_at);
+
+        CREATE TABLE meeting_guest_councils ({_RECORD},
+            meeting_id TEXT NOT NULL REFERENCES meetings(id),
+            council_id TEXT NOT NULL REFERENCES councils(id),
+            UNIQUE (meeting_id, council_id)
+        ) STRICT;
+        CREATE INDEX meeting_guest_councils_council ON meeting_guest_councils (council_id);
+
+        CREATE TABLE meeting_objectives ({_RECORD},
+            meeting_id TEXT NOT NULL REFERENCES meetings(id),
+            objective_code TEXT NOT NULL REFERENCES perr_objectives(code),
+            UNIQUE (meeting_id, objective_code)
+        ) STRICT;
+
+        CREATE TABLE agenda_items ({_RECORD},
+            meeting_id TEXT NOT NULL REFERENCES meetings(id),
+            position INTEGER NOT NULL,
+            title TEXT NOT NULL CHECK (title <> ''),
+            duration_minutes INTEGER CHECK (duration_minutes IS NULL OR duration_minutes > 0),
+            presenter TEXT NOT NULL DEFAULT '',
+            objective_code TEXT REFERENCES perr_objectives(code),
+            notes TEXT NOT NULL DEFAULT ''
+        ) STRICT;
+        CREATE INDEX agenda_items_meeting ON agenda_items (meeting_id, position);
+
+        CREATE TABLE attendance ({_RECORD},
+            meeting_id TEXT NOT NULL REFERENCES meetings(id),
+            person_id TEXT NOT NULL REFERENCES people(id),
+            invited INTEGER NOT NULL DEFAULT 1 CHECK (invited IN (0, 1)),
+            member INTEGER NOT NULL DEFAULT 1 CHECK (member IN (0, 1)),
+            status TEXT,
+            proxy_person_id TEXT REFERENCES people(id),
+            note TEXT NOT NULL DEFAULT '',
+            UNIQUE (meeting_id, person_id),
+            CHECK (proxy_person_id IS NULL OR status = 'represente')
+        ) STRICT;
+        CREATE INDEX attendance_person ON attendance (person_id);
+
+        CREATE TABLE headcounts ({_RECORD},
+            meeting_id TEXT NOT NULL REFERENCES meetings(id),
+            gender TEXT NOT NULL CHECK (gender IN ('femme', 'homme', 'non_precise')),
+            age_band TEXT NOT NULL
+                CHECK (age_band IN ('moins_16', '16_25', '26_59', '60_plus', 'non_precise')),
+            lives_in_qpv INTEGER CHECK (lives_in_qpv IS NULL OR lives_in_qpv IN (0, 1)),
+            first_time INTEGER CHECK (first_time IS NULL OR first_time IN (0, 1)),
+            count INTEGER NOT NULL CHECK (count >= 0)
+        ) STRICT;
+        CREATE INDEX headcounts_meeting ON headcounts (meeting_id);
+
+        CREATE TABLE decisions ({_RECORD},
+            meeting_id TEXT NOT NULL REFERENCES meetings(id),
+            agenda_item_id TEXT REFERENCES agenda_items(id),
+            position INTEGER NOT NULL DEFAULT 0,
+            text TEXT NOT NULL CHECK (text <> ''),
+            votes_for INTEGER CHECK (votes_for IS NULL OR votes_for >= 0),
+            votes_against INTEGER CHECK (votes_against IS NULL OR votes_against >= 0),
+            votes_abstain INTEGER CHECK (votes_abstain IS NULL OR votes_abstain >= 0)
+        ) STRICT;
+        CREATE INDEX decisions_meeting ON decisions (meeting_id);
+
+        CREATE TABLE actions ({_RECORD},
+            council_id TEXT NOT NULL REFERENCES councils(id),
+            meeting_id TEXT NOT NULL REFERENCES meetings(id),
+            agenda_item_id TEXT REFERENCES agenda_items(id),
+            position INTEGER NOT NULL DEFAULT 0,
+            text TEXT NOT NULL CHECK (text <> ''),
+            assignee_person_id TEXT REFERENCES people(id),
+            assignee_body TEXT NOT NULL DEFAULT '',
+            due_on TEXT,
+            status TEXT NOT NULL DEFAULT 'a_faire'
+                CHECK (status IN ('a_faire', 'en_cours', 'fait', 'abandonne')),
+            closed_on TEXT
+        ) STRICT;
+        CREATE INDEX actions_council ON actions (council_id, status);
+        CREATE INDEX actions_meeting ON actions (meeting_id);
+
+        CREATE TABLE action_updates ({_RECORD},
+            action_id TEXT NOT NULL REFERENCES actions(id),
+            meeting_id TEXT NOT NULL REFERENCES meetings(id),
+            status TEXT NOT NULL CHECK (status IN ('a_faire', 'en_cours', 'fait', 'abandonne')),
+            note TEXT NOT NULL DEFAULT '',
+            UNIQUE (action_id, meeting_id)
+        ) STRICT;
+        CREATE INDEX action_updates_meeting ON action_updates (meeting_id);
+
+        CREATE TABLE amendments ({_RECORD},
+            meeting_id TEXT NOT NULL REFERENCES meetings(id),
+            text TEXT NOT NULL CHECK (text <> ''),
+            recorded_on TEXT NOT NULL
+        ) STRICT;
+        """,
+    )
+
+
 MIGRATIONS: list[Migration] = [
     _v1_foundation,
+    _v2_meetings,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

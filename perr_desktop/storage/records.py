@@ -10,7 +10,9 @@ from perr_desktop.storage.ids import new_id, now_utc
 
 _TABLES = frozenset({
     "councils", "council_neighbourhoods", "neighbourhoods", "people", "memberships",
-    "vocabulary", "perr_objectives",
+    "vocabulary", "perr_objectives", "meetings", "meeting_guest_councils",
+    "meeting_objectives", "agenda_items", "attendance", "headcounts", "decisions", "actions",
+    "action_updates", "amendments",
 })
 
 
