@@ -28,6 +28,7 @@ ARGPARSE_MESSAGES = (
     N_("argument %(argument_name)s: %(message)s"), N_("%(prog)s: error: %(message)s\n"),
     N_("ambiguous option: %(option)s could match %(matches)s"),
     N_("invalid %(type)s value: %(value)r"),
+    N_("not allowed with argument %s"), N_("one of the arguments %s is required"),
 )
 
 
@@ -79,6 +80,30 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("id")
     show.add_argument("--json", action="store_true", help=_("print JSON"))
     show.set_defaults(handler=cmd_show)
+
+    export = commands.add_parser("export", help=_("write a file for other programs"))
+    _add_common(export)
+    export_kinds = export.add_subparsers(dest="export_kind", metavar="KIND", required=True)
+    ics = export_kinds.add_parser(
+        "ics", help=_("meetings as an iCalendar file (.ics) for calendar programs"))
+    _add_common(ics)
+    which = ics.add_mutually_exclusive_group(required=True)
+    which.add_argument("--meeting", metavar="ID", help=_("this meeting"))
+    which.add_argument("--council", metavar="ID",
+                       help=_("every meeting of this council, those it is invited to included"))
+    ics.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.ics",
+                     help=_("file to write"))
+    ics.set_defaults(handler=cmd_export_ics)
+
+    report = commands.add_parser("report", help=_("print a document to PDF"))
+    _add_common(report)
+    report.add_argument("kind", choices=sorted(REPORTS))
+    report.add_argument("id")
+    report.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf",
+                        help=_("file to write"))
+    report.add_argument("--poster", action="store_true",
+                        help=_("the convocation as a poster for the hall"))
+    report.set_defaults(handler=cmd_report)
     return parser
 
 
@@ -150,7 +175,31 @@ def _list_people(db, args) -> tuple[list[dict], list[tuple[str, str]]]:
                   ("councils", _("Councils"))]
 
 
-LISTERS: dict[str, Callable] = {"councils": _list_councils, "people": _list_people}
+def _matching(rows: list[dict], field: str, text: str) -> list[dict]:
+    from perr_desktop.domain.text import search_key
+
+    key = search_key(text)
+    return [row for row in rows if key in search_key(row[field])] if key else rows
+
+
+def _list_meetings(db, args) -> tuple[list[dict], list[tuple[str, str]]]:
+    from perr_desktop.services import serialize
+
+    rows = _matching(serialize.meetings(db, council_id=args.council), "title", args.search)
+    return rows, [("id", "id"), ("starts_at", _("Start")), ("title", _("Title")),
+                  ("council_name", _("Council")), ("kind_label", _("Kind"))]
+
+
+def _list_actions(db, args) -> tuple[list[dict], list[tuple[str, str]]]:
+    from perr_desktop.services import serialize
+
+    rows = _matching(serialize.actions(db, council_id=args.council), "text", args.search)
+    return rows, [("id", "id"), ("due", _("Due")), ("status_label", _("Status")),
+                  ("assignee", _("Who")), ("text", _("Action"))]
+
+
+LISTERS: dict[str, Callable] = {"councils": _list_councils, "people": _list_people,
+                                "meetings": _list_meetings, "actions": _list_actions}
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -175,7 +224,14 @@ def _show_person(db, record_id: str) -> dict:
     return serialize.person(db, record_id)
 
 
-SHOWERS: dict[str, Callable] = {"council": _show_council, "person": _show_person}
+def _show_meeting(db, record_id: str) -> dict:
+    from perr_desktop.services import serialize
+
+    return serialize.meeting(db, record_id)
+
+
+SHOWERS: dict[str, Callable] = {"council": _show_council, "person": _show_person,
+                                "meeting": _show_meeting}
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -185,13 +241,75 @@ def cmd_show(args: argparse.Namespace) -> int:
         _print_json(record)
     else:
         for key, value in record.items():
-            if isinstance(value, list):
+            if isinstance(value, list) and not all(isinstance(i, dict) for i in value):
+                print(f"{key}: {', '.join(str(i) for i in value)}")
+            elif isinstance(value, list):
                 print(f"{key}:")
                 for item in value:
                     print("  - " + ", ".join(f"{k}={v}" for k, v in item.items()
                                               if v not in (None, "")))
+            elif isinstance(value, dict):
+                print(f"{key}:")
+                for k, v in value.items():
+                    print(f"  {k}: {'' if v is None else v}")
             else:
                 print(f"{key}: {'' if value is None else value}")
+    return EXIT_OK
+
+
+def cmd_export_ics(args: argparse.Namespace) -> int:
+    from perr_desktop.services import calendar
+
+    lang = i18n.get_language()
+    with _open(args) as db:
+        if args.meeting is not None:
+            count = calendar.export_meeting(db, args.meeting, args.output, lang)
+        else:
+            count = calendar.export_council(db, args.council, args.output, lang)
+    print(ngettext("%(count)s meeting written to %(path)s.",
+                   "%(count)s meetings written to %(path)s.", count)
+          % {"count": count, "path": args.output})
+    return EXIT_OK
+
+
+def _report_convocation(db, record_id: str, lang: str, args: argparse.Namespace) -> bytes:
+    from perr_desktop.reports import convocation
+
+    return convocation.build(db, record_id, lang=lang, poster=args.poster)
+
+
+def _report_attendance_sheet(db, record_id: str, lang: str, args: argparse.Namespace) -> bytes:
+    from perr_desktop.reports import attendance_sheet
+
+    return attendance_sheet.build(db, record_id, lang=lang)
+
+
+def _report_minutes(db, record_id: str, lang: str, args: argparse.Namespace) -> bytes:
+    from perr_desktop.reports import minutes
+
+    return minutes.build(db, record_id, lang=lang)
+
+
+# Document kinds of `report`: each builds PDF bytes (later: walk, body-dossier, followup,
+# annual).
+REPORTS: dict[str, Callable] = {
+    "convocation": _report_convocation,
+    "attendance-sheet": _report_attendance_sheet,
+    "minutes": _report_minutes,
+}
+POSTER_KINDS = ("convocation",)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from perr_desktop.reports.styles import write_pdf
+
+    if args.poster and args.kind not in POSTER_KINDS:
+        print(_("--poster applies only to the convocation."), file=sys.stderr)
+        return EXIT_USAGE
+    lang = i18n.get_language()  # --lang, else the interface language of the settings
+    with _open(args) as db:
+        path = write_pdf(args.output, lambda: REPORTS[args.kind](db, args.id, lang, args))
+    print(_("Document written to %(path)s.") % {"path": path})
     return EXIT_OK
 
 

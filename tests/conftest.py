@@ -53,3 +53,20 @@ def clock(monkeypatch):
 
     monkeypatch.setattr(records, "now_utc", now_utc)
     return now_utc
+
+
+@pytest.fixture(autouse=True)
+def meetings_today(monkeypatch):
+    """Tests plan meetings on fixed dates (2026-2027): by default they run as if those
+    meetings had taken place. A test of the "not yet" rule sets the day it needs."""
+    import datetime as _dt
+
+    from perr_desktop.services import meetings
+
+    day = {"today": _dt.date(2030, 1, 1)}
+    monkeypatch.setattr(meetings, "_today", lambda: day["today"])
+
+    def set_today(value: _dt.date) -> None:
+        day["today"] = value
+
+    return set_today

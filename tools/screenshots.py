@@ -26,11 +26,10 @@ def main() -> int:
     home = Path(tempfile.mkdtemp(prefix="perr-shots-"))
     os.environ["PERR_DESKTOP_HOME"] = str(home)
 
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QDialog
+    from PySide6.QtWidgets import QApplication
 
     from perr_desktop import i18n
-    from perr_desktop.services import demo
+    from perr_desktop.services import demo, meetings
     from perr_desktop.settings import Settings
     from perr_desktop.storage.database import open_database
     from perr_desktop.ui.main_window import MainWindow
@@ -72,7 +71,6 @@ def main() -> int:
 
         dialog = MembershipDialog(db, window, council_id=window.councils.detail.council_id)
         dialog.search.setText("gar")
-        QTimer.singleShot(300, lambda d=dialog: d.done(QDialog.DialogCode.Rejected))
         dialog.show()
         settle()
         dialog._refresh_results()
@@ -80,6 +78,7 @@ def main() -> int:
         dialog.new.setChecked(True)
         grab(dialog, f"{lang}-member-dialog-new")
         dialog.close()
+        dialog.deleteLater()
 
         window.go_to(1)
         window.people.search.setText("gar")
@@ -89,8 +88,22 @@ def main() -> int:
         grab(window, f"{lang}-settings")
         window.settings_page.findChild(type(window.councils.detail.tabs)).setCurrentIndex(2)
         grab(window, f"{lang}-settings-reference")
-        window.go_to(2)
+        window.go_to(3)
         grab(window, f"{lang}-placeholder")
+        window.go_to(2)
+        page = window.meetings
+        past = [m for m in meetings.list_meetings(db, descending=True)
+                if m["minutes_status"] == "brouillon" and m["present_count"]]
+        if past:
+            page.open_meeting(past[0]["id"])
+        for index, name in enumerate(("plan", "attendance", "minutes", "documents")):
+            page.detail.tabs.setCurrentIndex(index)
+            if name == "minutes" and page.detail.minutes.sections.count() > 1:
+                page.detail.minutes.sections.setCurrentRow(1)
+            grab(window, f"{lang}-meeting-{name}")
+        page.views.setCurrentIndex(1)
+        grab(window, f"{lang}-meetings-month")
+        page.views.setCurrentIndex(0)
         window.close()
         db.close()
     print(args.outdir)

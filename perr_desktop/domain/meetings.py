@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -238,7 +239,7 @@ def _count(value: Any, field: str, *, minimum: int, message: str) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise ValidationError(message, field)
     text = str(value).strip()
-    if not text.lstrip("-").isdigit():
+    if not re.fullmatch(r"-?[0-9]+", text):  # ASCII digits only: « ² » is no number
         raise ValidationError(message, field)
     number = int(text)
     if number < minimum:

@@ -16,7 +16,7 @@ from perr_desktop.domain import meetings as rules
 from perr_desktop.domain.meetings import ActionStatus, Attendance, MinutesStatus
 from perr_desktop.domain.people import Gender, display_name, is_active
 from perr_desktop.domain.text import limit_length, require_text
-from perr_desktop.errors import UserError, ValidationError
+from perr_desktop.errors import NotFoundError, UserError, ValidationError
 from perr_desktop.i18n import _
 from perr_desktop.services.councils import require_council
 from perr_desktop.storage import records
@@ -27,9 +27,11 @@ from perr_desktop.storage.ids import now_utc
 _LIST_SQL = """
     SELECT m.id, m.council_id, c.name AS council_name, m.kind, m.title, m.starts_at,
            m.ends_at, m.venue, m.cancelled, m.minutes_status, m.updated_at,
-           (SELECT group_concat(gc.name, ', ') FROM meeting_guest_councils g
-            JOIN councils gc ON gc.id = g.council_id
-            WHERE g.meeting_id = m.id AND g.deleted_at IS NULL) AS guest_names,
+           (SELECT group_concat(name, ', ') FROM (
+                SELECT gc.name FROM meeting_guest_councils g
+                JOIN councils gc ON gc.id = g.council_id
+                WHERE g.meeting_id = m.id AND g.deleted_at IS NULL AND gc.deleted_at IS NULL
+                ORDER BY gc.name)) AS guest_names,
            (SELECT count(*) FROM attendance a WHERE a.meeting_id = m.id
               AND a.deleted_at IS NULL AND a.status = 'present') AS present_count,
            (SELECT coalesce(sum(h.count), 0) FROM headcounts h WHERE h.meeting_id = m.id
@@ -66,13 +68,13 @@ def list_meetings(
 
 def get_meeting(db, meeting_id: str) -> dict[str, Any]:
     """One meeting with everything that belongs to it, ready to show or print."""
-    meeting = records.get(db, "meetings", meeting_id)
+    meeting = dict(require_meeting(db, meeting_id))
     meeting["council"] = records.get(db, "councils", meeting["council_id"],
                                      include_deleted=True)
     meeting["guest_councils"] = db.query(
         """SELECT c.id, c.name FROM meeting_guest_councils g JOIN councils c
            ON c.id = g.council_id WHERE g.meeting_id = ? AND g.deleted_at IS NULL
-           ORDER BY c.name""", (meeting_id,))
+           AND c.deleted_at IS NULL ORDER BY c.name""", (meeting_id,))
     meeting["objective_codes"] = [r["objective_code"] for r in db.query(
         """SELECT mo.objective_code FROM meeting_objectives mo
            JOIN perr_objectives o ON o.code = mo.objective_code
@@ -114,6 +116,18 @@ def _actions(db, where: str, params: Iterable[Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def item_decisions(db, meeting_id: str, item_id: str | None) -> list[dict[str, Any]]:
+    """Decisions under one agenda item (``None``: those outside any item)."""
+    return db.query(
+        "SELECT * FROM decisions WHERE meeting_id = ? AND agenda_item_id IS ? "
+        "AND deleted_at IS NULL ORDER BY position, created_at", (meeting_id, item_id))
+
+
+def item_actions(db, meeting_id: str, item_id: str | None) -> list[dict[str, Any]]:
+    """Actions decided under one agenda item (``None``: those outside any item)."""
+    return _actions(db, "a.meeting_id = ? AND a.agenda_item_id IS ?", (meeting_id, item_id))
+
+
 def list_actions(db, council_id: str | None = None, open_only: bool = False
                  ) -> list[dict[str, Any]]:
     where, params = "1 = 1", []
@@ -153,6 +167,9 @@ def attendance_summary(db, meeting_id: str, meeting: dict[str, Any] | None = Non
     meeting = meeting or records.get(db, "meetings", meeting_id)
     rows = meeting.get("attendance") if "attendance" in meeting else attendance(db, meeting_id)
     members = [r for r in rows if r["member"]]
+    # The quorum is the host council's rule over its own members (guests do not count).
+    host = _members_on(db, [meeting["council_id"]], _meeting_day(meeting))
+    host_rows = [r for r in members if r["person_id"] in host]
     by_status = {s.value: 0 for s in Attendance}
     for row in members:
         if row["status"] in by_status:
@@ -163,8 +180,10 @@ def attendance_summary(db, meeting_id: str, meeting: dict[str, Any] | None = Non
         "AND deleted_at IS NULL", (meeting_id,))
     council = db.query_one("SELECT quorum_percent FROM councils WHERE id = ?",
                            (meeting["council_id"],))
-    required = rules.quorum_required(len(members), council["quorum_percent"] if council else None)
-    voting = by_status[Attendance.PRESENT] + by_status[Attendance.REPRESENTE]
+    required = rules.quorum_required(len(host_rows),
+                                     council["quorum_percent"] if council else None)
+    voting = sum(1 for r in host_rows
+                 if r["status"] in (Attendance.PRESENT, Attendance.REPRESENTE))
     return {
         "members_invited": len(members),
         "present": by_status[Attendance.PRESENT],
@@ -175,6 +194,8 @@ def attendance_summary(db, meeting_id: str, meeting: dict[str, Any] | None = Non
         "walk_ins": walk_ins,
         "counted": counted,
         "participants": by_status[Attendance.PRESENT] + walk_ins + counted,
+        "host_members": len(host_rows),
+        "voting": voting,
         "quorum_required": required,
         "quorum_reached": None if required is None else voting >= required,
     }
@@ -197,12 +218,29 @@ def outstanding_actions(db, meeting_id: str) -> list[dict[str, Any]]:
     updates = {u["action_id"]: u for u in db.query(
         "SELECT * FROM action_updates WHERE meeting_id = ? AND deleted_at IS NULL",
         (meeting_id,))}
+    # Where each action stood before this meeting: its latest earlier follow-up.
+    earlier = {u["action_id"]: u["status"] for u in db.query(
+        """SELECT u.action_id, u.status FROM action_updates u
+           JOIN meetings m ON m.id = u.meeting_id
+           WHERE u.deleted_at IS NULL AND m.deleted_at IS NULL AND m.starts_at < ?
+           ORDER BY m.starts_at""", (meeting["starts_at"],))}
+    day = meeting["starts_at"][:10]
+    listed = []
     for row in rows:
         update = updates.get(row["id"])
         row["update"] = update
-        # The status as discussed at this meeting (the action may have moved since).
-        row["status_here"] = update["status"] if update else row["status"]
-    return [r for r in rows if r["update"] or r["status"] in rules.OPEN_ACTION_STATUSES]
+        before = earlier.get(row["id"])
+        if before is None:
+            # Never followed up before: open then, unless it was closed before this day.
+            closed_before = row["closed_on"] is not None and row["closed_on"] < day
+            before = row["status"] if closed_before or row["status"] in \
+                rules.OPEN_ACTION_STATUSES else ActionStatus.A_FAIRE
+        # The status as discussed at this meeting (the action may have moved since), so
+        # that approved minutes keep listing what was open when they were written.
+        row["status_here"] = update["status"] if update else before
+        if update or before in rules.OPEN_ACTION_STATUSES:
+            listed.append(row)
+    return listed
 
 
 def previous_meeting(db, meeting_id: str) -> dict[str, Any] | None:
@@ -228,6 +266,20 @@ def _check_kind(db, kind: str) -> None:
     if not db.scalar("SELECT count(*) FROM vocabulary WHERE kind = 'meeting_kind' "
                      "AND code = ? AND deleted_at IS NULL", (kind,)):
         raise ValidationError(_("Unknown kind of meeting: %(value)s.") % {"value": kind}, "kind")
+
+
+def _today() -> dt.date:
+    """Today, for the rules about what can only be recorded once a meeting took place
+    (one place, so that tests can set the clock)."""
+    return dt.date.today()
+
+
+def _held(meeting: dict[str, Any]) -> dict[str, Any]:
+    """The meeting, if it has taken place (today counts: attendance is taken on the day)."""
+    if _meeting_day(meeting) > _today():
+        raise UserError(_("This meeting has not taken place yet: attendance and follow-ups "
+                          "are recorded from the day of the meeting."))
+    return meeting
 
 
 def _editable(db, meeting_id: str) -> dict[str, Any]:
@@ -266,7 +318,10 @@ def update_meeting(db, meeting_id: str, **changes: Any) -> dict[str, Any]:
         values = rules.validate_meeting(changes, current)
         if "kind" in values:
             _check_kind(db, values["kind"])
-        return records.update(db, "meetings", meeting_id, values)
+        updated = records.update(db, "meetings", meeting_id, values)
+        if values.get("starts_at", current["starts_at"])[:10] != current["starts_at"][:10]:
+            invite_members_of_councils(db, meeting_id)  # who is a member depends on the day
+        return updated
 
 
 def set_objectives(db, meeting_id: str, codes: Iterable[str]) -> None:
@@ -276,10 +331,13 @@ def set_objectives(db, meeting_id: str, codes: Iterable[str]) -> None:
 
 
 def set_guest_councils(db, meeting_id: str, council_ids: Iterable[str]) -> None:
+    """Invite other councils (inter-council exchange, joint training): their members are
+    invited, and those of a council no longer invited are withdrawn."""
     with db.transaction():
         meeting = _editable(db, meeting_id)
         _set_links(db, meeting_id, "meeting_guest_councils", "council_id",
                    [c for c in council_ids if c != meeting["council_id"]])
+        invite_members_of_councils(db, meeting_id)
 
 
 def _set_links(db, meeting_id: str, table: str, column: str, wanted: Iterable[str]) -> None:
@@ -334,8 +392,10 @@ def cancel_meeting(db, meeting_id: str, cancelled: bool = True) -> None:
 def delete_meeting(db, meeting_id: str) -> None:
     with db.transaction():
         _editable(db, meeting_id)
-        if db.scalar("SELECT count(*) FROM actions WHERE meeting_id = ? AND deleted_at IS NULL",
-                     (meeting_id,)):
+        if db.scalar(
+            """SELECT (SELECT count(*) FROM actions WHERE meeting_id = :m AND deleted_at IS NULL)
+                    + (SELECT count(*) FROM action_updates WHERE meeting_id = :m
+                       AND deleted_at IS NULL)""", {"m": meeting_id}):
             raise UserError(_("This meeting has actions: mark it cancelled instead of "
                               "deleting it, so that its actions keep their history."))
         records.soft_delete(db, "meetings", meeting_id)
@@ -416,18 +476,27 @@ def _is_member(db, meeting: dict[str, Any], person_id: str) -> bool:
         f"AND council_id IN ({marks})", (person_id, *councils)))
 
 
+def _members_on(db, council_ids: list[str], day: dt.date) -> set[str]:
+    """People who are members of one of ``council_ids`` on ``day``."""
+    marks = ", ".join("?" * len(council_ids))
+    return {m["person_id"] for m in db.query(
+        f"""SELECT m.person_id, m.joined_on, m.left_on FROM memberships m
+            JOIN people p ON p.id = m.person_id
+            WHERE m.deleted_at IS NULL AND p.deleted_at IS NULL
+            AND m.council_id IN ({marks})""", council_ids) if is_active(m, day)}
+
+
 def invite_members_of_councils(db, meeting_id: str) -> int:
-    """Invite every member of the meeting's councils on the day of the meeting."""
+    """Invite every member of the meeting's councils on the day of the meeting; members
+    invited earlier who are no longer concerned (the date or the guests changed) and
+    whose attendance is not recorded are withdrawn."""
     with db.transaction():
         meeting = _editable(db, meeting_id)
-        day = _meeting_day(meeting)
-        councils = _council_ids(db, meeting)
-        marks = ", ".join("?" * len(councils))
-        members = {m["person_id"] for m in db.query(
-            f"""SELECT m.person_id, m.joined_on, m.left_on FROM memberships m
-                JOIN people p ON p.id = m.person_id
-                WHERE m.deleted_at IS NULL AND p.deleted_at IS NULL
-                AND m.council_id IN ({marks})""", councils) if is_active(m, day)}
+        members = _members_on(db, _council_ids(db, meeting), _meeting_day(meeting))
+        for row in db.query("SELECT * FROM attendance WHERE meeting_id = ? AND member = 1 "
+                            "AND status IS NULL AND deleted_at IS NULL", (meeting_id,)):
+            if row["person_id"] not in members:
+                records.soft_delete(db, "attendance", row["id"])
         present = {r["person_id"]: r for r in db.query(
             "SELECT * FROM attendance WHERE meeting_id = ?", (meeting_id,))}
         added = 0
@@ -473,7 +542,8 @@ def uninvite(db, meeting_id: str, person_id: str) -> None:
         records.soft_delete(db, "attendance", row["id"])
 
 
-def _attendance_row(db, meeting_id: str, person_id: str) -> dict[str, Any]:
+def _attendance_row(db, meeting_id: str, person_id: str, field: str = "person_id"
+                    ) -> dict[str, Any]:
     row = db.query_one("SELECT * FROM attendance WHERE meeting_id = ? AND person_id = ? "
                        "AND deleted_at IS NULL", (meeting_id, person_id))
     if row is None:
@@ -482,7 +552,7 @@ def _attendance_row(db, meeting_id: str, person_id: str) -> dict[str, Any]:
         name = display_name(person["first_name"], person["last_name"]) if person else person_id
         raise ValidationError(
             _("%(name)s is not invited to this meeting: add them as a participant "
-              "first.") % {"name": name}, "person_id")
+              "first.") % {"name": name}, field)
     return row
 
 
@@ -490,7 +560,7 @@ def set_attendance(db, meeting_id: str, person_id: str, status: str | None,
                    proxy_person_id: str | None = None) -> None:
     """Record présent, excusé, absent or représenté (by a present participant)."""
     with db.transaction():
-        _editable(db, meeting_id)
+        _held(_editable(db, meeting_id))
         row = _attendance_row(db, meeting_id, person_id)
         if status is not None and not db.scalar(
                 "SELECT count(*) FROM vocabulary WHERE kind = 'attendance_status' AND code = ?",
@@ -503,7 +573,7 @@ def set_attendance(db, meeting_id: str, person_id: str, status: str | None,
             if proxy_person_id == person_id:
                 raise ValidationError(_("A person cannot hold their own proxy."),
                                       "proxy_person_id")
-            proxy = _attendance_row(db, meeting_id, proxy_person_id)
+            proxy = _attendance_row(db, meeting_id, proxy_person_id, "proxy_person_id")
             if proxy["status"] != Attendance.PRESENT:
                 raise ValidationError(_("The proxy must be held by someone present at the "
                                         "meeting."), "proxy_person_id")
@@ -523,7 +593,7 @@ def set_attendance(db, meeting_id: str, person_id: str, status: str | None,
 def mark_unrecorded_absent(db, meeting_id: str) -> int:
     """After the meeting: the invited members nobody marked are absent."""
     with db.transaction():
-        _editable(db, meeting_id)
+        _held(_editable(db, meeting_id))
         rows = db.query("SELECT id FROM attendance WHERE meeting_id = ? AND deleted_at IS NULL "
                         "AND member = 1 AND status IS NULL", (meeting_id,))
         for row in rows:
@@ -537,7 +607,7 @@ def add_walk_in(db, meeting_id: str, person_id: str | None = None, **new_person:
     from perr_desktop.services import people
 
     with db.transaction():
-        meeting = _editable(db, meeting_id)
+        meeting = _held(_editable(db, meeting_id))
         if person_id is None:
             person_id = people.create_person(db, **new_person)
         else:
@@ -569,7 +639,7 @@ def set_headcount(db, meeting_id: str, gender: str, age_band: str,
     qpv = None if lives_in_qpv is None else int(bool(lives_in_qpv))
     first = None if first_time is None else int(bool(first_time))
     with db.transaction():
-        _editable(db, meeting_id)
+        _held(_editable(db, meeting_id))
         row = db.query_one(
             """SELECT * FROM headcounts WHERE meeting_id = ? AND gender = ? AND age_band = ?
                AND lives_in_qpv IS ? AND first_time IS ?""",
@@ -667,14 +737,16 @@ def update_action(db, action_id: str, **changes: Any) -> dict[str, Any]:
         _check_item(db, action["meeting_id"], values.get("agenda_item_id"))
         _check_assignee(db, values)
         if "status" in values:
-            values["closed_on"] = _closed_on(values["status"], action)
+            meeting = records.get(db, "meetings", action["meeting_id"])
+            values["closed_on"] = _closed_on(values["status"], action, meeting["starts_at"][:10])
         return records.update(db, "actions", action_id, values)
 
 
-def _closed_on(status: str, action: dict[str, Any], day: str | None = None) -> str | None:
+def _closed_on(status: str, action: dict[str, Any], day: str) -> str | None:
+    """The day an action was closed: the day of the meeting that said so."""
     if status in rules.OPEN_ACTION_STATUSES:
         return None
-    return action["closed_on"] or day or dt.date.today().isoformat()
+    return action["closed_on"] or day
 
 
 def remove_action(db, action_id: str) -> None:
@@ -693,9 +765,11 @@ def follow_up_action(db, meeting_id: str, action_id: str, status: str, note: str
     status = rules.validate_action({"status": status})["status"]
     note = limit_length(str(note or "").strip(), "note", rules.LONG_TEXT)
     with db.transaction():
-        meeting = _editable(db, meeting_id)
+        meeting = _held(_editable(db, meeting_id))
         action = records.get(db, "actions", action_id)
-        if action["council_id"] != meeting["council_id"] or action["meeting_id"] == meeting_id:
+        decided_at = records.get(db, "meetings", action["meeting_id"], include_deleted=True)
+        if (action["council_id"] != meeting["council_id"]
+                or decided_at["starts_at"] >= meeting["starts_at"]):
             raise ValidationError(_("This action is not an outstanding point of this "
                                     "meeting."), "action_id")
         row = db.query_one("SELECT * FROM action_updates WHERE action_id = ? AND meeting_id = ?",
@@ -711,7 +785,7 @@ def follow_up_action(db, meeting_id: str, action_id: str, status: str, note: str
         # The action's current status is the one of its latest discussion.
         latest = db.query_one(
             """SELECT u.status FROM action_updates u JOIN meetings m ON m.id = u.meeting_id
-               WHERE u.action_id = ? AND u.deleted_at IS NULL
+               WHERE u.action_id = ? AND u.deleted_at IS NULL AND m.deleted_at IS NULL
                ORDER BY m.starts_at DESC LIMIT 1""", (action_id,))
         current = latest["status"] if latest else status
         records.update(db, "actions", action_id, {
@@ -724,34 +798,47 @@ def follow_up_action(db, meeting_id: str, action_id: str, status: str, note: str
 def validate_minutes(db, meeting_id: str, approved_in_meeting_id: str | None = None) -> None:
     """Approve the minutes (usually at the next meeting): they are locked from now on."""
     with db.transaction():
-        meeting = _editable(db, meeting_id)
+        meeting = _held(_editable(db, meeting_id))
+        validated_at = now_utc()
         if approved_in_meeting_id is not None:
-            later = records.get(db, "meetings", approved_in_meeting_id)
+            later = _held(require_meeting(db, approved_in_meeting_id))
             if later["starts_at"] <= meeting["starts_at"]:
                 raise ValidationError(_("Minutes are approved at a later meeting."),
                                       "approved_in_meeting_id")
+            if later["council_id"] != meeting["council_id"] or later["cancelled"]:
+                raise ValidationError(
+                    _("Minutes are approved at a meeting of the same council that was not "
+                      "cancelled."), "approved_in_meeting_id")
+            # Approved on the day of that meeting, whenever it is typed in.
+            validated_at = rules.aware(later["starts_at"]).astimezone(dt.UTC).strftime(
+                "%Y-%m-%dT%H:%M:%S.%fZ")
         records.update(db, "meetings", meeting_id, {
-            "minutes_status": MinutesStatus.VALIDE, "validated_at": now_utc(),
+            "minutes_status": MinutesStatus.VALIDE, "validated_at": validated_at,
             "validated_in_meeting_id": approved_in_meeting_id})
 
 
 def add_amendment(db, meeting_id: str, text: str, recorded_on: str | None = None) -> str:
     """A correction to approved minutes, kept beside them (the minutes stay as approved)."""
+    from perr_desktop.domain.text import parse_iso_date
+
     text = limit_length(require_text(text, "text", _("Write the correction.")), "text",
                         rules.LONG_TEXT)
+    day = parse_iso_date(recorded_on, "recorded_on") or _today()
     with db.transaction():
-        meeting = records.get(db, "meetings", meeting_id)
+        meeting = require_meeting(db, meeting_id)
         if meeting["minutes_status"] != MinutesStatus.VALIDE:
             raise UserError(_("These minutes are still a draft: correct them directly."))
+        if not _meeting_day(meeting) <= day <= _today():
+            raise ValidationError(_("An amendment is dated between the meeting and today."),
+                                  "recorded_on")
         return records.insert(db, "amendments", {
-            "meeting_id": meeting_id, "text": text,
-            "recorded_on": recorded_on or dt.date.today().isoformat()})
+            "meeting_id": meeting_id, "text": text, "recorded_on": day.isoformat()})
 
 
 def require_meeting(db, meeting_id: str) -> dict[str, Any]:
     meeting = db.query_one("SELECT * FROM meetings WHERE id = ? AND deleted_at IS NULL",
                            (meeting_id,))
     if meeting is None:
-        raise UserError(_("No meeting with the id %(id)s.") % {"id": meeting_id})
+        raise NotFoundError(_("No meeting with the id %(id)s.") % {"id": meeting_id})
     return meeting
 

@@ -51,13 +51,22 @@ def update_person(db, person_id: str, **changes: Any) -> dict[str, Any]:
 
 
 def delete_person(db, person_id: str) -> None:
-    """Remove a person from the directory (a tombstone; erasure is a separate act)."""
+    """Remove a person from the directory (a tombstone; erasure is a separate act).
+
+    Their memberships go, and so do their invitations to meetings where nothing was
+    recorded yet; attendance already recorded stays, so past meetings still count them.
+    """
     with db.transaction():
         records.soft_delete(db, "people", person_id)
         for membership in db.query(
             "SELECT id FROM memberships WHERE person_id = ? AND deleted_at IS NULL", (person_id,)
         ):
             records.soft_delete(db, "memberships", membership["id"])
+        for row in db.query(
+            "SELECT id FROM attendance WHERE person_id = ? AND status IS NULL "
+            "AND deleted_at IS NULL", (person_id,)
+        ):
+            records.soft_delete(db, "attendance", row["id"])
 
 
 def get_person(db, person_id: str) -> dict[str, Any]:

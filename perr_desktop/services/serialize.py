@@ -8,8 +8,14 @@ from __future__ import annotations
 from typing import Any
 
 from perr_desktop.domain.councils import status_label
+from perr_desktop.domain.meetings import (
+    action_status_label,
+    iso_with_offset,
+    minutes_status_label,
+)
 from perr_desktop.domain.people import display_name, gender_label
 from perr_desktop.services import councils as council_service
+from perr_desktop.services import meetings as meeting_service
 from perr_desktop.services import people as people_service
 from perr_desktop.services.reference import vocabulary_labels
 
@@ -117,3 +123,121 @@ def person(db, person_id: str) -> dict[str, Any]:
         for m in row["memberships"]
     ]
     return item
+
+
+# -- meetings and actions ----------------------------------------------------------------
+# Times leave the application with their Paris offset (« 2026-11-26T18:30:00+01:00 »).
+
+def _flag(value: Any) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def meetings(db, council_id: str | None = None) -> list[dict[str, Any]]:
+    """Meetings in time order; with ``council_id``, those it was a guest of too."""
+    kinds = vocabulary_labels(db, "meeting_kind")
+    return [
+        {
+            "id": row["id"],
+            "council_id": row["council_id"],
+            "council_name": row["council_name"],
+            "title": row["title"],
+            "kind": row["kind"],
+            "kind_label": kinds.get(row["kind"], row["kind"]),
+            "starts_at": iso_with_offset(row["starts_at"]),
+            "ends_at": iso_with_offset(row["ends_at"]),
+            "venue": row["venue"],
+            "cancelled": bool(row["cancelled"]),
+            "minutes_status": row["minutes_status"],
+            "guest_councils": row["guest_names"] or "",
+            "updated_at": row["updated_at"],
+        }
+        for row in meeting_service.list_meetings(db, council_id)
+    ]
+
+
+def _action(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "council_id": row["council_id"],
+        "meeting_id": row["meeting_id"],
+        "agenda_item_id": row["agenda_item_id"],
+        "text": row["text"],
+        "status": row["status"],
+        "status_label": action_status_label(row["status"]),
+        "due": row["due_on"],
+        "closed_on": row["closed_on"],
+        "assignee": row["assignee"] or "",
+        "assignee_person_id": row["assignee_person_id"],
+    }
+
+
+def actions(db, council_id: str | None = None) -> list[dict[str, Any]]:
+    """Actions of every meeting (or of one council's), in the order they were decided."""
+    return [_action(row) for row in meeting_service.list_actions(db, council_id)]
+
+
+def meeting(db, meeting_id: str) -> dict[str, Any]:
+    """One meeting with its agenda, attendance, minutes and actions."""
+    meeting_service.require_meeting(db, meeting_id)
+    row = meeting_service.get_meeting(db, meeting_id)
+    kinds = vocabulary_labels(db, "meeting_kind")
+    statuses = vocabulary_labels(db, "attendance_status")
+    return {
+        "id": row["id"],
+        "council_id": row["council_id"],
+        "council_name": row["council"]["name"],
+        "title": row["title"],
+        "kind": row["kind"],
+        "kind_label": kinds.get(row["kind"], row["kind"]),
+        "starts_at": iso_with_offset(row["starts_at"]),
+        "ends_at": iso_with_offset(row["ends_at"]),
+        "venue": row["venue"],
+        "notes": row["notes"],
+        "cancelled": bool(row["cancelled"]),
+        "minutes_status": row["minutes_status"],
+        "minutes_status_label": minutes_status_label(row["minutes_status"]),
+        "validated_at": row["validated_at"],
+        "validated_in_meeting_id": row["validated_in_meeting_id"],
+        "copied_from_id": row["copied_from_id"],
+        "guest_council_ids": [c["id"] for c in row["guest_councils"]],
+        "objective_codes": row["objective_codes"],
+        "agenda": [
+            {"id": i["id"], "position": i["position"], "title": i["title"],
+             "duration_minutes": i["duration_minutes"], "presenter": i["presenter"],
+             "objective_code": i["objective_code"], "notes": i["notes"]}
+            for i in row["agenda"]
+        ],
+        "attendance": [
+            {"person_id": a["person_id"], "name": a["name"], "status": a["status"],
+             "status_label": statuses.get(a["status"], a["status"]) if a["status"] else "",
+             "invited": bool(a["invited"]), "member": bool(a["member"]),
+             "proxy_person_id": a["proxy_person_id"], "proxy_name": a["proxy_name"]}
+            for a in row["attendance"]
+        ],
+        "headcounts": [
+            {"gender": h["gender"], "age_band": h["age_band"],
+             "lives_in_qpv": _flag(h["lives_in_qpv"]), "first_time": _flag(h["first_time"]),
+             "count": h["count"]}
+            for h in row["headcounts"]
+        ],
+        "summary": row["summary"],
+        "decisions": [
+            {"id": d["id"], "agenda_item_id": d["agenda_item_id"], "text": d["text"],
+             "votes_for": d["votes_for"], "votes_against": d["votes_against"],
+             "votes_abstain": d["votes_abstain"]}
+            for d in row["decisions"]
+        ],
+        "actions": [_action(a) for a in row["actions"]],
+        "outstanding": [
+            {"id": a["id"], "meeting_id": a["meeting_id"], "text": a["text"],
+             "status": a["status"], "status_here": a["status_here"],
+             "note": a["update"]["note"] if a["update"] else "", "due": a["due_on"],
+             "assignee": a["assignee"] or ""}
+            for a in row["outstanding"]
+        ],
+        "amendments": [
+            {"id": m["id"], "text": m["text"], "recorded_on": m["recorded_on"]}
+            for m in row["amendments"]
+        ],
+        **{k: row[k] for k in _RECORD_KEYS},
+    }

@@ -84,6 +84,7 @@ class Database:
         self.conn = conn
         self.path = path
         self.utils = sqlite_utils.Database(conn)
+        self.closed = False
 
     # -- transactions --------------------------------------------------------------
 
@@ -155,6 +156,7 @@ class Database:
         return target
 
     def close(self) -> None:
+        self.closed = True
         self.conn.close()
 
     def __enter__(self) -> Database:

@@ -88,10 +88,11 @@ class FormBinder(QObject):
         widget.valueChanged.connect(lambda _v: self._changed(field))
 
     def bind(self, field: str, widget: QWidget, getter: Callable[[], Any],
-             setter: Callable[[Any], None], signal) -> None:
-        """Any other widget: ``signal`` fires on a user edit."""
+             setter: Callable[[Any], None], signal, at_once: bool = True) -> None:
+        """Any other widget: ``signal`` fires on a user edit; ``at_once=False`` waits for
+        the typing to pause (a date typed digit by digit)."""
         self._add(field, widget, getter, setter)
-        signal.connect(lambda *_a: self._changed(field, at_once=True))
+        signal.connect(lambda *_a: self._changed(field, at_once=at_once))
 
     def _add(self, field: str, widget: QWidget, getter, setter) -> None:
         self._bindings[field] = _Binding(widget, getter, setter)

@@ -56,6 +56,8 @@ def configure_table(view: QTableView, name: str) -> None:
     view.setAlternatingRowColors(True)
     view.setWordWrap(False)
     view.verticalHeader().hide()
+    # One line of text per row, with some air; not the style's taller default.
+    view.verticalHeader().setDefaultSectionSize(int(view.fontMetrics().height() * 1.8))
     view.horizontalHeader().setHighlightSections(False)
     view.horizontalHeader().setStretchLastSection(True)
     view.setTabKeyNavigation(False)
@@ -257,16 +259,20 @@ class CouncilDetail(QWidget):
         self.members_view.selectionModel().selectionChanged.connect(self._update_buttons)
         self.show_former.toggled.connect(lambda _c: self.refresh_members())
 
-        buttons = QHBoxLayout()
+        # Two rows of buttons: the page must fit a small laptop screen at 150 %.
+        first, second = QHBoxLayout(), QHBoxLayout()
         for button in (self.add_member_button, self.edit_member_button,
-                       self.end_member_button, self.open_person_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.remove_member_button)
+                       self.end_member_button):
+            first.addWidget(button)
+        first.addStretch(1)
+        second.addWidget(self.open_person_button)
+        second.addStretch(1)
+        second.addWidget(self.remove_member_button)
         tab = QWidget()
         layout = QVBoxLayout(tab)
         layout.addWidget(self.members_summary)
-        layout.addLayout(buttons)
+        layout.addLayout(first)
+        layout.addLayout(second)
         layout.addWidget(self.show_former)
         layout.addWidget(self.members_view, 1)
         self._update_buttons()

@@ -24,6 +24,7 @@ from perr_desktop.i18n import _
 from perr_desktop.settings import Settings
 from perr_desktop.storage.database import Database
 from perr_desktop.ui.councils import CouncilsPage
+from perr_desktop.ui.meetings.page import MeetingsPage
 from perr_desktop.ui.people import PeoplePage
 from perr_desktop.ui.placeholder import PlaceholderPage
 from perr_desktop.ui.settings_page import SettingsPage
@@ -49,16 +50,12 @@ class MainWindow(QMainWindow):
 
         self.councils = CouncilsPage(db, settings, self)
         self.people = PeoplePage(db, self)
+        self.meetings = MeetingsPage(db, settings, self)
         self.settings_page = SettingsPage(db, settings, self)
         self.pages: list[QWidget] = [
             self.councils,
             self.people,
-            PlaceholderPage(_("Meetings"), [
-                _("plan plenary sessions and other gatherings, with their agenda;"),
-                _("print convocations and sign-in sheets;"),
-                _("take attendance and write the minutes, with decisions and actions "
-                  "that carry over to the next meeting."),
-            ], self),
+            self.meetings,
             PlaceholderPage(_("Walking diagnostics"), [
                 _("prepare the route and its stops, on the neighbourhood plan;"),
                 _("note observations in the street, good and bad, with photos from "
@@ -134,13 +131,14 @@ class MainWindow(QMainWindow):
         self.welcome.finished.connect(self._welcome_done)
         self.welcome.demoRequested.connect(self.demoRequested)
         self.settings_page.languageChanged.connect(self.languageChangeRequested)
-        for page in (self.councils, self.people, self.settings_page):
+        for page in (self.councils, self.people, self.meetings, self.settings_page):
             page.saved.connect(self._saved)
         self.councils.openPerson.connect(self.open_person)
         self.people.openCouncil.connect(self.open_council)
         self.people.directoryChanged.connect(self.councils.refresh_members)
         self.councils.councilsChanged.connect(self.people.refresh_councils)
         self.councils.councilsChanged.connect(self.settings_page.refresh_councils)
+        self.councils.councilsChanged.connect(self.meetings.refresh_filters)
         self.councils.membersChanged.connect(self.people.reload_current)
         self.councils.membersChanged.connect(self.people.refresh)
 
@@ -174,6 +172,7 @@ class MainWindow(QMainWindow):
         self.navigation.show()
         self.councils.refresh()
         self.people.refresh_councils()
+        self.meetings.refresh_filters()
         self.settings_page.refresh_councils()
         self.navigation.setCurrentRow(0)
         self.stack.setCurrentWidget(self.councils)

@@ -153,24 +153,43 @@ class LazyTableModel(QAbstractTableModel):
         self.refresh()
 
 
-def rows_model(columns: list[Column], load: Callable[[], list[Row]], parent=None,
-               key: str = "id") -> LazyTableModel:
-    """A model over a short list loaded whole (councils, a council's members)."""
-    stash: dict[str, Row] = {}
+class RowsTableModel(LazyTableModel):
+    """A model over a short list loaded whole (councils, a council's members, meetings):
+    sorting happens here, and an edited row is read again with the whole list."""
 
-    def load_ids(sort: str | None, descending: bool) -> list[str]:
-        rows = load()
+    def __init__(self, columns: list[Column], load: Callable[[], list[Row]], parent=None,
+                 key: str = "id") -> None:
+        self._load = load
+        self._key = key
+        self._stash: dict[str, Row] = {}
+        super().__init__(columns, self._ids_for, self._rows_for, parent)
+
+    def _ids_for(self, sort: str | None, descending: bool) -> list[str]:
+        rows = self._load()
         if sort is not None:
             # Empty values (no leaving date…) stay at the end whichever the direction.
             filled = [r for r in rows if r.get(sort) not in (None, "")]
             empty = [r for r in rows if r.get(sort) in (None, "")]
             filled.sort(key=lambda r: _sort_value(r.get(sort)), reverse=descending)
             rows = filled + empty
-        stash.clear()
-        stash.update({r[key]: r for r in rows})
-        return [r[key] for r in rows]
+        self._stash = {r[self._key]: r for r in rows}
+        return [r[self._key] for r in rows]
 
-    return LazyTableModel(columns, load_ids, lambda ids: {i: stash[i] for i in ids}, parent)
+    def _rows_for(self, ids: list[str]) -> dict[str, Row]:
+        if any(i not in self._stash for i in ids):
+            self._stash.update({r[self._key]: r for r in self._load()})
+        return {i: self._stash[i] for i in ids if i in self._stash}
+
+    def reload_rows(self, ids: Iterable[str]) -> None:
+        ids = list(ids)
+        for record_id in ids:
+            self._stash.pop(record_id, None)
+        super().reload_rows(ids)
+
+
+def rows_model(columns: list[Column], load: Callable[[], list[Row]], parent=None,
+               key: str = "id") -> RowsTableModel:
+    return RowsTableModel(columns, load, parent, key)
 
 
 def _sort_value(value: Any) -> Any:

@@ -363,7 +363,9 @@ class PeoplePage(QWidget):
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.refresh)
+        # A search typed just before the database is closed (the window is replaced):
+        # nothing left to look up.
+        self._search_timer.timeout.connect(lambda: None if db.closed else self.refresh())
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
         self.search.returnPressed.connect(self._go_to_first)
         self.council_filter.activated.connect(lambda _i: self._filter_changed())

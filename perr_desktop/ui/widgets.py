@@ -127,7 +127,7 @@ class OptionalDateEdit(QWidget):
         self.edit.setCalendarPopup(True)
         self.edit.setMinimumDate(self._EMPTY)
         self.edit.setSpecialValueText(_("not set"))
-        self.edit.setDisplayFormat(_qt_date_format())
+        self.edit.setDisplayFormat(qt_date_format())
         self.edit.setDate(self._EMPTY)
         self.edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.clear_button = QToolButton(self)
@@ -177,7 +177,7 @@ class OptionalDateEdit(QWidget):
         self.edit.setAccessibleName(name)
 
 
-def _qt_date_format() -> str:
+def qt_date_format() -> str:
     """Babel's short date pattern with a four-digit year, in Qt's notation."""
     pattern = i18n.date_pattern()
     if "yyyy" not in pattern:
@@ -214,3 +214,11 @@ def section(text: str) -> QLabel:
     label.setProperty("role", "section")
     label.setAccessibleName(text)
     return label
+
+
+def add_row(form, text: str, field, buddy: QWidget | None = None) -> None:
+    """A form row whose field is a layout: the label's shortcut goes to ``buddy``."""
+    label = QLabel(text)
+    if buddy is not None:
+        label.setBuddy(buddy)
+    form.addRow(label, field)
