@@ -235,7 +235,8 @@ EXPECTED_TABLES = (
     "councils", "council_neighbourhoods", "memberships", "neighbourhoods", "people",
     "perr_objectives", "vocabulary", "meetings", "meeting_guest_councils",
     "meeting_objectives", "agenda_items", "attendance", "headcounts", "decisions", "actions",
-    "action_updates", "amendments",
+    "action_updates", "amendments", "media", "walks", "walk_stops", "walk_participants",
+    "observations", "photos", "followups", "followup_steps",
 )
 
 

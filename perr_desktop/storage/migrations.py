@@ -251,9 +251,120 @@ def _v2_meetings(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v3_walks(conn: sqlite3.Connection) -> None:
+    run_script(
+        conn,
+        f"""
+        CREATE TABLE media ({_RECORD},
+            sha256 TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL CHECK (kind IN ('photo', 'plan')),
+            original_name TEXT NOT NULL DEFAULT '',
+            original_size INTEGER,
+            width INTEGER NOT NULL,
+            height INTEGER NOT NULL,
+            taken_at TEXT,
+            latitude REAL CHECK (latitude IS NULL OR latitude BETWEEN -90 AND 90),
+            longitude REAL CHECK (longitude IS NULL OR longitude BETWEEN -180 AND 180),
+            camera TEXT NOT NULL DEFAULT ''
+        ) STRICT;
+
+        CREATE TABLE walks ({_RECORD},
+            council_id TEXT NOT NULL REFERENCES councils(id),
+            title TEXT NOT NULL CHECK (title <> ''),
+            walk_date TEXT NOT NULL,
+            start_time TEXT,
+            period TEXT NOT NULL DEFAULT 'jour' CHECK (period IN ('jour', 'nuit')),
+            weather TEXT NOT NULL DEFAULT '',
+            notes TEXT NOT NULL DEFAULT '',
+            counted_participants INTEGER NOT NULL DEFAULT 0 CHECK (counted_participants >= 0),
+            plan_media_id TEXT REFERENCES media(id),
+            previous_walk_id TEXT REFERENCES walks(id),
+            meeting_id TEXT REFERENCES meetings(id)
+        ) STRICT;
+        CREATE INDEX walks_council ON walks (council_id, walk_date);
+
+        CREATE TABLE walk_stops ({_RECORD},
+            walk_id TEXT NOT NULL REFERENCES walks(id),
+            position INTEGER NOT NULL,
+            name TEXT NOT NULL CHECK (name <> ''),
+            address TEXT NOT NULL DEFAULT '',
+            latitude REAL CHECK (latitude IS NULL OR latitude BETWEEN -90 AND 90),
+            longitude REAL CHECK (longitude IS NULL OR longitude BETWEEN -180 AND 180),
+            plan_x REAL CHECK (plan_x IS NULL OR plan_x BETWEEN 0 AND 1),
+            plan_y REAL CHECK (plan_y IS NULL OR plan_y BETWEEN 0 AND 1),
+            notes TEXT NOT NULL DEFAULT ''
+        ) STRICT;
+        CREATE INDEX walk_stops_walk ON walk_stops (walk_id, position);
+
+        CREATE TABLE walk_participants ({_RECORD},
+            walk_id TEXT NOT NULL REFERENCES walks(id),
+            person_id TEXT REFERENCES people(id),
+            name TEXT NOT NULL DEFAULT '',
+            organisation TEXT NOT NULL DEFAULT '',
+            role TEXT NOT NULL,
+            CHECK (person_id IS NOT NULL OR name <> '')
+        ) STRICT;
+        CREATE INDEX walk_participants_walk ON walk_participants (walk_id);
+
+        CREATE TABLE observations ({_RECORD},
+            walk_id TEXT NOT NULL REFERENCES walks(id),
+            number INTEGER NOT NULL CHECK (number > 0),
+            stop_id TEXT REFERENCES walk_stops(id),
+            theme TEXT,
+            positive INTEGER NOT NULL DEFAULT 0 CHECK (positive IN (0, 1)),
+            description TEXT NOT NULL DEFAULT '',
+            feeling TEXT NOT NULL DEFAULT '',
+            proposal TEXT NOT NULL DEFAULT '',
+            priority INTEGER CHECK (priority IS NULL OR priority BETWEEN 1 AND 3),
+            objective_code TEXT REFERENCES perr_objectives(code),
+            tags TEXT NOT NULL DEFAULT '',
+            latitude REAL CHECK (latitude IS NULL OR latitude BETWEEN -90 AND 90),
+            longitude REAL CHECK (longitude IS NULL OR longitude BETWEEN -180 AND 180),
+            plan_x REAL CHECK (plan_x IS NULL OR plan_x BETWEEN 0 AND 1),
+            plan_y REAL CHECK (plan_y IS NULL OR plan_y BETWEEN 0 AND 1),
+            UNIQUE (walk_id, number)
+        ) STRICT;
+        CREATE INDEX observations_stop ON observations (stop_id);
+
+        CREATE TABLE photos ({_RECORD},
+            walk_id TEXT NOT NULL REFERENCES walks(id),
+            media_id TEXT NOT NULL REFERENCES media(id),
+            stop_id TEXT REFERENCES walk_stops(id),
+            observation_id TEXT REFERENCES observations(id),
+            identifiable INTEGER NOT NULL DEFAULT 0 CHECK (identifiable IN (0, 1)),
+            include_anyway INTEGER NOT NULL DEFAULT 0 CHECK (include_anyway IN (0, 1)),
+            caption TEXT NOT NULL DEFAULT '',
+            UNIQUE (walk_id, media_id)
+        ) STRICT;
+        CREATE INDEX photos_observation ON photos (observation_id);
+        CREATE INDEX photos_stop ON photos (stop_id);
+
+        CREATE TABLE followups ({_RECORD},
+            observation_id TEXT NOT NULL REFERENCES observations(id),
+            body TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'a_transmettre',
+            next_reminder_on TEXT,
+            UNIQUE (observation_id, body)
+        ) STRICT;
+        CREATE INDEX followups_status ON followups (status);
+
+        CREATE TABLE followup_steps ({_RECORD},
+            followup_id TEXT NOT NULL REFERENCES followups(id),
+            step_date TEXT NOT NULL,
+            status TEXT NOT NULL,
+            channel TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '',
+            next_reminder_on TEXT
+        ) STRICT;
+        CREATE INDEX followup_steps_followup ON followup_steps (followup_id, step_date);
+        """,
+    )
+
+
 MIGRATIONS: list[Migration] = [
     _v1_foundation,
     _v2_meetings,
+    _v3_walks,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -12,7 +12,8 @@ _TABLES = frozenset({
     "councils", "council_neighbourhoods", "neighbourhoods", "people", "memberships",
     "vocabulary", "perr_objectives", "meetings", "meeting_guest_councils",
     "meeting_objectives", "agenda_items", "attendance", "headcounts", "decisions", "actions",
-    "action_updates", "amendments",
+    "action_updates", "amendments", "media", "walks", "walk_stops", "walk_participants",
+    "observations", "photos", "followups", "followup_steps",
 })
 
 

@@ -218,7 +218,7 @@ def test_a_new_migration_backs_up_then_migrates_keeping_rows(tmp_path, extra_mig
 
 def _fails_midway(conn: sqlite3.Connection) -> None:
     migrations.run_script(conn, """
-        CREATE TABLE walks (id TEXT PRIMARY KEY NOT NULL) STRICT;
+        CREATE TABLE future_feature (id TEXT PRIMARY KEY NOT NULL) STRICT;
         ALTER TABLE councils ADD COLUMN colour TEXT;
         DELETE FROM memberships;
     """)
