@@ -50,9 +50,7 @@ class Application:
     def open(self, path: Path, demo: bool = False) -> bool:
         try:
             if demo and not path.exists():
-                from perr_desktop.services import demo as demo_data
-
-                demo_data.create_demo_database(path)
+                self._build_demo(path)
             db = open_database(path)
         except UserError as exc:
             QMessageBox.critical(self.window, _("PERR Desktop"), exc.message)
@@ -68,6 +66,15 @@ class Application:
         if old_db is not None:
             old_db.close()
         return True
+
+    def _build_demo(self, path: Path) -> None:
+        """A few seconds of work (photos are drawn and imported): off the GUI thread."""
+        from perr_desktop.services import demo as demo_data
+        from perr_desktop.ui.worker import run_with_progress
+
+        run_with_progress(self.window, None, _("Preparing the demonstration data…"),
+                          lambda _db, _progress, _cancelled:
+                          demo_data.create_demo_database(path))
 
     def show_window(self) -> None:
         assert self.db is not None

@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -103,7 +104,23 @@ def build_parser() -> argparse.ArgumentParser:
                         help=_("file to write"))
     report.add_argument("--poster", action="store_true",
                         help=_("the convocation as a poster for the hall"))
+    report.add_argument("--include-identifiable", action="store_true",
+                        help=_("the walk report with the photos of identifiable people"))
+    report.add_argument("--body", metavar="NAME",
+                        help=_("the body of the dossier: its name or its code"))
     report.set_defaults(handler=cmd_report)
+
+    importing = commands.add_parser("import", help=_("read files in"))
+    _add_common(importing)
+    import_kinds = importing.add_subparsers(dest="import_kind", metavar="KIND", required=True)
+    photos = import_kinds.add_parser(
+        "photos", help=_("photos into a walk: image files, or folders searched recursively"))
+    _add_common(photos)
+    photos.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                        help=_("image files or folders"))
+    photos.add_argument("--walk", required=True, metavar="WALK_ID",
+                        help=_("the walk the photos belong to"))
+    photos.set_defaults(handler=cmd_import_photos)
     return parser
 
 
@@ -198,8 +215,25 @@ def _list_actions(db, args) -> tuple[list[dict], list[tuple[str, str]]]:
                   ("assignee", _("Who")), ("text", _("Action"))]
 
 
+def _list_walks(db, args) -> tuple[list[dict], list[tuple[str, str]]]:
+    from perr_desktop.services import serialize
+
+    rows = _matching(serialize.walks(db, council_id=args.council), "title", args.search)
+    return rows, [("id", "id"), ("date", _("Date")), ("title", _("Title")),
+                  ("council_name", _("Council")), ("observation_count", _("Observations"))]
+
+
+def _list_observations(db, args) -> tuple[list[dict], list[tuple[str, str]]]:
+    from perr_desktop.services import serialize
+
+    rows = _matching(serialize.observations(db, council_id=args.council), "text", args.search)
+    return rows, [("id", "id"), ("walk_date", _("Date")), ("number", _("No.")),
+                  ("theme_label", _("Theme")), ("text", _("Observation"))]
+
+
 LISTERS: dict[str, Callable] = {"councils": _list_councils, "people": _list_people,
-                                "meetings": _list_meetings, "actions": _list_actions}
+                                "meetings": _list_meetings, "actions": _list_actions,
+                                "walks": _list_walks, "observations": _list_observations}
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -230,8 +264,14 @@ def _show_meeting(db, record_id: str) -> dict:
     return serialize.meeting(db, record_id)
 
 
+def _show_walk(db, record_id: str) -> dict:
+    from perr_desktop.services import serialize
+
+    return serialize.walk(db, record_id)
+
+
 SHOWERS: dict[str, Callable] = {"council": _show_council, "person": _show_person,
-                                "meeting": _show_meeting}
+                                "meeting": _show_meeting, "walk": _show_walk}
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -272,6 +312,19 @@ def cmd_export_ics(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import_photos(args: argparse.Namespace) -> int:
+    """One line per skipped file and a summary on stdout; exit 1 when nothing could be
+    imported (every file skipped, or none found)."""
+    from perr_desktop.services import photos
+
+    with _open(args) as db:
+        report = photos.import_photos(db, args.walk, args.paths)
+    for path, reason in report.skipped:
+        print(_("%(path)s skipped: %(reason)s.") % {"path": path, "reason": reason})
+    print(report.summary())
+    return EXIT_OK if report.imported or report.duplicates else EXIT_USER_ERROR
+
+
 def _report_convocation(db, record_id: str, lang: str, args: argparse.Namespace) -> bytes:
     from perr_desktop.reports import convocation
 
@@ -290,25 +343,74 @@ def _report_minutes(db, record_id: str, lang: str, args: argparse.Namespace) -> 
     return minutes.build(db, record_id, lang=lang)
 
 
-# Document kinds of `report`: each builds PDF bytes (later: walk, body-dossier, followup,
-# annual).
-REPORTS: dict[str, Callable] = {
-    "convocation": _report_convocation,
-    "attendance-sheet": _report_attendance_sheet,
-    "minutes": _report_minutes,
+def _report_walk(db, record_id: str, lang: str, args: argparse.Namespace) -> bytes:
+    from perr_desktop.reports import walk
+
+    return walk.build(db, record_id, lang=lang, include_identifiable=args.include_identifiable)
+
+
+def _report_body_dossier(db, record_id: str, lang: str, args: argparse.Namespace) -> bytes:
+    from perr_desktop.reports import body_dossier
+
+    return body_dossier.build(db, record_id, args.body, lang=lang)
+
+
+def _report_followup(db, record_id: str, lang: str, args: argparse.Namespace) -> bytes:
+    from perr_desktop.reports import followup
+
+    return followup.build(db, record_id, lang=lang)
+
+
+@dataclass(frozen=True)
+class ReportKind:
+    """A document of `report`: ``build(db, id, lang, args)`` returns its PDF; ``options``
+    are the `report` options it takes (their argparse names), ``required`` the ones it
+    cannot do without. Another kind given one of them is a usage error."""
+
+    build: Callable[[Any, str, str, argparse.Namespace], bytes]
+    options: tuple[str, ...] = ()
+    required: tuple[str, ...] = ()
+
+
+# The id is a meeting's (convocation, attendance-sheet, minutes), a walk's (walk,
+# body-dossier) or a council's (followup). Later: annual.
+REPORTS: dict[str, ReportKind] = {
+    "convocation": ReportKind(_report_convocation, options=("poster",)),
+    "attendance-sheet": ReportKind(_report_attendance_sheet),
+    "minutes": ReportKind(_report_minutes),
+    "walk": ReportKind(_report_walk, options=("include_identifiable",)),
+    "body-dossier": ReportKind(_report_body_dossier, options=("body",), required=("body",)),
+    "followup": ReportKind(_report_followup),
 }
-POSTER_KINDS = ("convocation",)
+# The options above as typed on the command line.
+REPORT_OPTIONS = {"poster": "--poster", "include_identifiable": "--include-identifiable",
+                  "body": "--body"}
+
+
+def _report_usage_error(args: argparse.Namespace) -> str | None:
+    kind = REPORTS[args.kind]
+    for name, flag in REPORT_OPTIONS.items():
+        given = getattr(args, name) not in (None, False)
+        if given and name not in kind.options:
+            return _("%(option)s does not apply to the document %(kind)s.") % {
+                "option": flag, "kind": args.kind}
+        if not given and name in kind.required:
+            return _("The document %(kind)s needs %(option)s.") % {
+                "option": flag, "kind": args.kind}
+    return None
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     from perr_desktop.reports.styles import write_pdf
 
-    if args.poster and args.kind not in POSTER_KINDS:
-        print(_("--poster applies only to the convocation."), file=sys.stderr)
+    problem = _report_usage_error(args)
+    if problem:
+        print(problem, file=sys.stderr)
         return EXIT_USAGE
     lang = i18n.get_language()  # --lang, else the interface language of the settings
     with _open(args) as db:
-        path = write_pdf(args.output, lambda: REPORTS[args.kind](db, args.id, lang, args))
+        path = write_pdf(args.output,
+                         lambda: REPORTS[args.kind].build(db, args.id, lang, args))
     print(_("Document written to %(path)s.") % {"path": path})
     return EXIT_OK
 

@@ -97,18 +97,15 @@ def validate_observation(changes: dict[str, Any]) -> dict[str, Any]:
         if field in ("description", "feeling", "proposal"):
             out[field] = limit_length(str(value or "").strip(), field, MAX_TEXT * 5)
         elif field == "positive":
-            out[field] = int(bool(value))
+            out[field] = int(_yes_no(value, field))
         elif field == "priority":
-            if value in (None, "", 0):
+            if value is None or value == "" or value == 0:
                 out[field] = None
             else:
-                try:
-                    priority = int(value)
-                except (TypeError, ValueError):
-                    priority = 0
-                if priority not in (1, 2, 3):
+                text = str(value).strip()
+                if isinstance(value, bool) or text not in ("1", "2", "3"):
                     raise ValidationError(_("The priority is 1, 2 or 3."), field)
-                out[field] = priority
+                out[field] = int(text)
         elif field in ("latitude", "longitude"):
             out[field] = coordinate(value, field)
         elif field in ("plan_x", "plan_y"):
@@ -118,6 +115,24 @@ def validate_observation(changes: dict[str, Any]) -> dict[str, Any]:
         else:
             out[field] = value or None
     return out
+
+
+_YES = {"1", "true", "oui", "yes", "+", "positif", "positive"}
+_NO = {"0", "false", "non", "no", "-", "−", "négatif", "negatif", "negative", ""}
+
+
+def _yes_no(value: Any, field: str) -> bool:
+    """A strong (True) or weak (False) point, from a bool or from text (« oui », « 0 »…):
+    a text « 0 » must never turn a problem into a strength."""
+    if isinstance(value, bool | int):
+        return bool(value)
+    text = str(value or "").strip().casefold()
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise ValidationError(_("%(value)s: say whether it is a strong or a weak point.")
+                          % {"value": value}, field)
 
 
 def normalise_tags(value: Any) -> str:
@@ -151,8 +166,10 @@ def plan_position(value: Any, field: str) -> float | None:
     """A position on the plan image, as a fraction of its width or height."""
     if value is None or value == "":
         return None
+    if isinstance(value, bool):
+        raise ValidationError(_("Not a position on the plan."), field)
     try:
-        number = float(value)
+        number = float(str(value).strip().replace(",", "."))
     except (TypeError, ValueError):
         raise ValidationError(_("Not a position on the plan."), field) from None
     if not 0 <= number <= 1:
@@ -163,8 +180,8 @@ def plan_position(value: Any, field: str) -> float | None:
 def _time(value: Any, field: str) -> str | None:
     if value is None or value == "":
         return None
-    text = str(value).strip().replace("h", ":").replace("H", ":")
-    match = re.fullmatch(r"(\d{1,2})(?::(\d{2}))?", text)
+    # « 20:30 », « 20h30 », « 20h », « 20 »: the ways a time is written in France.
+    match = re.fullmatch(r"(\d{1,2})(?:[:hH](\d{2})?)?", str(value).strip())
     if not match or int(match.group(1)) > 23 or int(match.group(2) or 0) > 59:
         raise ValidationError(_("%(value)s is not a time of day.") % {"value": value}, field)
     return f"{int(match.group(1)):02d}:{int(match.group(2) or 0):02d}"

@@ -1,28 +1,43 @@
-"""Demonstration data: the five QPV councils of GrandAngoulême with believable members
-and two years of their meetings.
+"""Demonstration data: the five QPV councils of GrandAngoulême with believable members,
+two years of their meetings and two walking diagnostics each.
 
 Everything is written through the services (never raw inserts), so the demonstration
 obeys the same rules as data typed by a facilitator. The people are invented: names are
 drawn from pools typical of the neighbourhoods, emails use the reserved ``example.org``
 and ``example.net`` domains, phone numbers are random. Meetings go through
 ``services.meetings`` only: planned (the plénière copied from the last one), attended,
-minuted, followed up and approved the way journeys 2 and 3 describe.
+minuted, followed up and approved the way journeys 2 and 3 describe. Walks go through
+``services.walks``, ``services.photos`` (the plans and photos, drawn here with Pillow and
+imported like a facilitator's files) and ``services.followups`` (journeys 4 and 5); the
+one direct write sets each observation's ``created_at`` to the moment it was noted in the
+street, which is what matching photos by time relies on.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+import itertools
+import math
+import os
 import random
 import re
+import shutil
+import tempfile
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from PIL import Image, ImageDraw, ImageFont
+from PIL.TiffImagePlugin import IFDRational
+
+from perr_desktop import paths
 from perr_desktop.domain.text import search_key
 from perr_desktop.errors import UserError
 from perr_desktop.i18n import _, format_date, format_number, ngettext
-from perr_desktop.services import councils, meetings, people
+from perr_desktop.services import councils, followups, meetings, people, photos, walks
 
 SIZES = ("small",)
 
@@ -36,6 +51,9 @@ class DemoSummary:
     memberships: int
     meetings: int
     actions: int
+    walks: int = 0
+    observations: int = 0
+    photos: int = 0
 
     def __str__(self) -> str:
         return ", ".join((
@@ -49,6 +67,12 @@ class DemoSummary:
             % {"count": format_number(self.meetings)},
             ngettext("%(count)s action", "%(count)s actions", self.actions)
             % {"count": format_number(self.actions)},
+            ngettext("%(count)s walk", "%(count)s walks", self.walks)
+            % {"count": format_number(self.walks)},
+            ngettext("%(count)s observation", "%(count)s observations", self.observations)
+            % {"count": format_number(self.observations)},
+            ngettext("%(count)s photo", "%(count)s photos", self.photos)
+            % {"count": format_number(self.photos)},
         ))
 
 
@@ -1717,6 +1741,9 @@ class _Meetings:
 
     def run(self) -> None:
         self.schedule()
+        self.hold_all()
+
+    def hold_all(self) -> None:
         for event in self.events:
             self.hold(event)
         self.amend()
@@ -2182,6 +2209,2049 @@ class _Meetings:
         meetings.add_amendment(self.db, minutes.meeting_id, text, recorded.isoformat())
 
 
+# == walks ===============================================================================
+# Two diagnostics en marchant per council (journeys 4 and 5): one about a year ago, one a
+# few weeks ago, at least two of them the same route walked again for the before/after
+# view. Each has its plan (drawn here, imported through services.photos.import_plan), its
+# route, participants, observations typed « in the street » (their created_at is set to
+# the moment they were noted, which is what matching photos by time relies on), photos
+# from several phones (drawn here, with EXIF time, GPS, camera and orientation, imported
+# through services.photos.import_photos) and months of follow-up with the bodies.
+
+PHOTO_SIZE = (1024, 768)  # a phone photo, scaled down: the import is what takes time
+PHOTO_QUALITY = 80
+PLAN_PIXELS = (1600, 1100)
+PLAN_METRES = (900, 620)  # what the plan covers on the ground
+METRES_PER_DEGREE = 111_320
+
+
+@dataclass(frozen=True)
+class _Place:
+    """A possible stop: its name, an address (public places only), its position on the
+    plan (fractions of the width and height: always a street vertex) and its kind."""
+
+    name: str
+    address: str
+    at: tuple[float, float]
+    kind: str  # place, equipement, hall, parking, ecole, arret, parc, jeux, commerces,
+    #            passage, rue
+
+
+@dataclass(frozen=True)
+class _Map:
+    """A neighbourhood as the plan shows it, and the routes its walks follow."""
+
+    title: str
+    centre: tuple[float, float]  # latitude, longitude of the plan's centre
+    # (name, points, style): style "major", "minor" or "path"; streets meet at shared points
+    streets: tuple[tuple[str, tuple[tuple[float, float], ...], str], ...]
+    green: tuple[tuple[str, tuple[float, float, float, float]], ...]
+    buildings: tuple[tuple[str, tuple[float, float, float, float]], ...]
+    places: tuple[_Place, ...]
+    routes: tuple[tuple[int, ...], tuple[int, ...]]  # the first walk's, the other's
+    technician: str  # the city's services, as a walk partner
+    towers: str  # letters or numbers the buildings go by
+    water: tuple[float, float, float, float] | None = None
+
+
+MAPS = {
+    "basseau-grande-garenne": _Map(
+        "Basseau – Grande-Garenne", (45.6556, 0.1233),
+        (
+            ("Rue de Basseau", ((0.0, 0.55), (0.25, 0.55), (0.5, 0.55), (0.75, 0.55),
+                                (1.0, 0.55)), "major"),
+            ("Avenue de la Grande-Garenne", ((0.5, 0.0), (0.5, 0.3), (0.5, 0.55),
+                                             (0.5, 0.8), (0.5, 1.0)), "major"),
+            ("Rue des Mésanges", ((0.25, 0.55), (0.25, 0.3), (0.25, 0.08)), "minor"),
+            ("Allée des Peupliers", ((0.25, 0.3), (0.5, 0.3), (0.62, 0.3), (0.75, 0.3)),
+             "minor"),
+            ("Rue des Alouettes", ((0.75, 0.3), (0.75, 0.55)), "minor"),
+            ("Allée des Tilleuls", ((0.75, 0.55), (0.75, 0.68), (0.75, 0.8)), "minor"),
+            ("Rue du Petit-Bois", ((0.1, 0.8), (0.37, 0.8), (0.5, 0.8), (0.62, 0.8),
+                                   (0.75, 0.8), (0.9, 0.8)), "minor"),
+            ("Chemin de la Charente", ((0.75, 0.3), (0.92, 0.14)), "path"),
+            ("Passage des Glycines", ((0.1, 0.8), (0.1, 0.62), (0.25, 0.55)), "path"),
+        ),
+        (("Square de la Garenne", (0.54, 0.6, 0.72, 0.76)),
+         ("Bois de Basseau", (0.8, 0.02, 1.0, 0.12))),
+        (("Tour A", (0.29, 0.35, 0.35, 0.5)), ("Tour B", (0.39, 0.35, 0.46, 0.43)),
+         ("École élémentaire", (0.54, 0.35, 0.71, 0.5)),
+         ("Maison de quartier", (0.04, 0.36, 0.2, 0.49)),
+         ("Centre commercial", (0.28, 0.6, 0.46, 0.75)),
+         ("Tour C", (0.13, 0.64, 0.21, 0.76)), ("Stade", (0.55, 0.85, 0.72, 0.97))),
+        (
+            _Place("Place de la Grande-Garenne", "Place de la Grande-Garenne",
+                   (0.5, 0.55), "place"),
+            _Place("Maison de quartier", "Rue de Basseau, devant la maison de quartier",
+                   (0.25, 0.55), "equipement"),
+            _Place("Pied de la tour A", "Rue des Mésanges, pied de la tour A", (0.25, 0.3),
+                   "hall"),
+            _Place("Parking des Peupliers", "Allée des Peupliers, parking de la tour B",
+                   (0.5, 0.3), "parking"),
+            _Place("Entrée de l'école", "Allée des Peupliers, devant l'école élémentaire",
+                   (0.62, 0.3), "ecole"),
+            _Place("Chemin de la Charente", "Chemin de la Charente, entrée du sentier",
+                   (0.92, 0.14), "passage"),
+            _Place("Arrêt Grande-Garenne", "Rue de Basseau, arrêt de bus Grande-Garenne",
+                   (0.75, 0.55), "arret"),
+            _Place("Square de la Garenne", "Allée des Tilleuls, entrée du square",
+                   (0.75, 0.68), "parc"),
+            _Place("City stade", "Rue du Petit-Bois, city stade", (0.62, 0.8), "jeux"),
+            _Place("Centre commercial", "Rue du Petit-Bois, parvis du centre commercial",
+                   (0.37, 0.8), "commerces"),
+            _Place("Passage des Glycines", "Passage des Glycines, sous la tour C",
+                   (0.1, 0.62), "passage"),
+        ),
+        ((0, 1, 2, 3, 4, 6, 7, 8), (9, 10, 1, 2, 3, 4, 5)),
+        "Ville d'Angoulême – services techniques", "ABC",
+    ),
+    "ma-campagne": _Map(
+        "Ma Campagne", (45.6282, 0.1561),
+        (
+            ("Avenue de Ma Campagne", ((0.0, 0.71), (0.3, 0.62), (0.55, 0.55), (0.8, 0.48),
+                                       (1.0, 0.43)), "major"),
+            ("Rue du Plateau", ((0.55, 0.0), (0.55, 0.3), (0.55, 0.55), (0.55, 0.75),
+                                (0.55, 0.88), (0.55, 1.0)), "major"),
+            ("Rue des Coteaux", ((0.3, 0.62), (0.3, 0.35), (0.3, 0.1)), "minor"),
+            ("Allée des Acacias", ((0.3, 0.35), (0.55, 0.3)), "minor"),
+            ("Rue de la Croix-Blanche", ((0.55, 0.3), (0.8, 0.25), (1.0, 0.21)), "minor"),
+            ("Rue des Jardins", ((0.3, 0.62), (0.3, 0.88), (0.55, 0.88)), "minor"),
+            ("Allée des Vignes", ((0.8, 0.48), (0.8, 0.65), (0.8, 0.8)), "minor"),
+            ("Chemin des Écoliers", ((0.55, 0.75), (0.8, 0.8)), "path"),
+        ),
+        (("Parc de Ma Campagne", (0.6, 0.58, 0.76, 0.71)),
+         ("Jardins partagés", (0.34, 0.91, 0.52, 0.99))),
+        (("Résidence des Coteaux", (0.34, 0.4, 0.5, 0.52)),
+         ("Gymnase", (0.6, 0.33, 0.76, 0.45)),
+         ("Collège du Plateau", (0.05, 0.15, 0.25, 0.4)),
+         ("Centre social", (0.07, 0.48, 0.25, 0.6)),
+         ("Ludothèque", (0.34, 0.7, 0.5, 0.83)),
+         ("Salle des fêtes", (0.84, 0.55, 0.96, 0.7)),
+         ("Bâtiment Les Vignes", (0.84, 0.28, 0.96, 0.4))),
+        (
+            _Place("Place centrale", "Place centrale de Ma Campagne", (0.55, 0.55), "place"),
+            _Place("Centre social", "Avenue de Ma Campagne, devant le centre social",
+                   (0.3, 0.62), "equipement"),
+            _Place("Résidence des Coteaux", "Rue des Coteaux, pied des immeubles",
+                   (0.3, 0.35), "hall"),
+            _Place("Parking du Plateau", "Rue du Plateau, parking du gymnase", (0.55, 0.3),
+                   "parking"),
+            _Place("Bâtiment Les Vignes", "Rue de la Croix-Blanche, entrée du bâtiment",
+                   (0.8, 0.25), "hall"),
+            _Place("Arrêt Ma Campagne", "Avenue de Ma Campagne, arrêt de bus",
+                   (0.8, 0.48), "arret"),
+            _Place("Parc de Ma Campagne", "Allée des Vignes, entrée du parc", (0.8, 0.65),
+                   "parc"),
+            _Place("Chemin des Écoliers", "Chemin des Écoliers, vers l'école maternelle",
+                   (0.55, 0.75), "ecole"),
+            _Place("Aire de jeux de la ludothèque", "Rue des Jardins, derrière la ludothèque",
+                   (0.3, 0.88), "jeux"),
+            _Place("Jardins partagés", "Rue des Jardins, entrée des jardins partagés",
+                   (0.55, 0.88), "parc"),
+        ),
+        ((0, 1, 2, 3, 4, 5, 6), (0, 7, 9, 8, 1, 2, 3, 5)),
+        "Ville d'Angoulême – services techniques", "123",
+    ),
+    "bel-air-grand-font": _Map(
+        "Bel-Air – Grand Font", (45.6493, 0.1642),
+        (
+            ("Rue de Bel-Air", ((0.0, 0.3), (0.25, 0.32), (0.5, 0.35), (0.75, 0.38),
+                                (1.0, 0.41)), "major"),
+            ("Rue du Grand Font", ((0.5, 0.35), (0.5, 0.6), (0.45, 0.8), (0.42, 1.0)),
+             "major"),
+            ("Rue du Belvédère", ((0.5, 0.05), (0.5, 0.2), (0.5, 0.35)), "minor"),
+            ("Rue des Sources", ((0.25, 0.06), (0.25, 0.32), (0.25, 0.6), (0.25, 0.85)),
+             "minor"),
+            ("Rue de la Fontaine", ((0.25, 0.6), (0.5, 0.6), (0.75, 0.62), (0.97, 0.64)),
+             "minor"),
+            ("Escaliers du Grand Font", ((0.75, 0.38), (0.75, 0.5), (0.75, 0.62)), "path"),
+            ("Allée des Lavandières", ((0.45, 0.8), (0.7, 0.85), (0.92, 0.8)), "minor"),
+            ("Sentier des Remparts", ((0.25, 0.85), (0.08, 0.95)), "path"),
+        ),
+        (("Jardin du Belvédère", (0.54, 0.1, 0.72, 0.3)),
+         ("Coulée verte", (0.03, 0.66, 0.2, 0.82))),
+        (("Espace Jeanne-d'Arc", (0.05, 0.37, 0.2, 0.52)),
+         ("Centre social", (0.3, 0.4, 0.45, 0.55)),
+         ("Résidence Les Sources", (0.29, 0.65, 0.4, 0.78)),
+         ("Maison médicale", (0.55, 0.66, 0.7, 0.76)),
+         ("Résidence Bel-Air", (0.8, 0.45, 0.95, 0.58)),
+         ("Tour du Grand Font", (0.3, 0.12, 0.4, 0.27))),
+        (
+            _Place("Carrefour de Bel-Air", "Rue de Bel-Air, carrefour du Grand Font",
+                   (0.5, 0.35), "place"),
+            _Place("Espace Jeanne-d'Arc", "Rue de Bel-Air, devant l'Espace Jeanne-d'Arc",
+                   (0.25, 0.32), "equipement"),
+            _Place("Résidence Les Sources", "Rue des Sources, pied de la résidence",
+                   (0.25, 0.6), "hall"),
+            _Place("Parvis du centre social", "Rue de la Fontaine, parvis du centre social",
+                   (0.5, 0.6), "place"),
+            _Place("Maison médicale", "Rue de la Fontaine, devant la maison médicale",
+                   (0.75, 0.62), "commerces"),
+            _Place("Escaliers du Grand Font", "Escaliers du Grand Font, palier du milieu",
+                   (0.75, 0.5), "passage"),
+            _Place("Arrêt Bel-Air", "Rue de Bel-Air, arrêt de bus", (0.75, 0.38), "arret"),
+            _Place("Jardin du Belvédère", "Rue du Belvédère, entrée du jardin", (0.5, 0.2),
+                   "parc"),
+            _Place("Garages des Lavandières", "Allée des Lavandières, parking des garages",
+                   (0.7, 0.85), "parking"),
+            _Place("Aire de jeux des Sources", "Rue des Sources, aire de jeux", (0.25, 0.85),
+                   "jeux"),
+        ),
+        ((3, 2, 1, 0, 6, 5, 4), (0, 7, 6, 5, 4, 3, 9, 8)),
+        "Ville d'Angoulême – services techniques", "ABCD",
+    ),
+    "etang-des-moines": _Map(
+        "L'Étang des Moines – La Couronne", (45.6104, 0.0993),
+        (
+            ("Rue de l'Étang des Moines", ((0.0, 0.45), (0.3, 0.45), (0.55, 0.5),
+                                           (0.8, 0.5), (1.0, 0.52)), "major"),
+            ("Route de Bordeaux", ((0.1, 1.0), (0.3, 0.75), (0.55, 0.72), (0.92, 0.68)),
+             "major"),
+            ("Allée des Carmes", ((0.3, 0.45), (0.3, 0.2), (0.3, 0.04)), "minor"),
+            ("Rue du Moulin", ((0.3, 0.2), (0.6, 0.22), (0.85, 0.25)), "minor"),
+            ("Allée des Roseaux", ((0.55, 0.5), (0.55, 0.62), (0.55, 0.72)), "minor"),
+            ("Rue des Hérons", ((0.3, 0.45), (0.3, 0.75)), "minor"),
+            ("Chemin de l'Étang", ((0.8, 0.5), (0.825, 0.375), (0.85, 0.25)), "path"),
+        ),
+        (("Parc de l'Étang", (0.58, 0.27, 0.79, 0.46)),),
+        (("Salle municipale", (0.05, 0.5, 0.25, 0.62)),
+         ("Résidence des Carmes", (0.05, 0.22, 0.25, 0.4)),
+         ("Résidence du Moulin", (0.35, 0.26, 0.52, 0.4)),
+         ("École de l'Étang", (0.35, 0.53, 0.5, 0.68)),
+         ("Commerces", (0.6, 0.55, 0.77, 0.64)),
+         ("Résidence des Roseaux", (0.84, 0.56, 0.97, 0.64))),
+        (
+            _Place("Salle municipale", "Rue de l'Étang des Moines, devant la salle "
+                   "municipale", (0.3, 0.45), "equipement"),
+            _Place("Résidence des Carmes", "Allée des Carmes, pied des immeubles",
+                   (0.3, 0.2), "hall"),
+            _Place("Parking du Moulin", "Rue du Moulin, parking de la résidence",
+                   (0.6, 0.22), "parking"),
+            _Place("Bord de l'étang", "Chemin de l'Étang, près du ponton", (0.85, 0.25),
+                   "parc"),
+            _Place("Chemin de l'Étang", "Chemin de l'Étang, entre l'étang et la rue",
+                   (0.825, 0.375), "passage"),
+            _Place("Arrêt Étang des Moines", "Rue de l'Étang des Moines, arrêt de bus",
+                   (0.8, 0.5), "arret"),
+            _Place("Petits commerces", "Rue de l'Étang des Moines, devant les commerces",
+                   (0.55, 0.5), "commerces"),
+            _Place("Entrée de l'école", "Allée des Roseaux, devant l'école", (0.55, 0.62),
+                   "ecole"),
+            _Place("Traversée de la route de Bordeaux", "Route de Bordeaux, passage piéton",
+                   (0.55, 0.72), "rue"),
+            _Place("Aire de jeux des Hérons", "Rue des Hérons, aire de jeux", (0.3, 0.75),
+                   "jeux"),
+        ),
+        ((0, 1, 2, 3, 4, 5, 6, 7, 8), (6, 5, 4, 3, 2, 1, 0, 9)),
+        "Ville de La Couronne – services techniques", "ABC",
+        (0.62, 0.29, 0.76, 0.4),
+    ),
+    "champ-de-manoeuvre": _Map(
+        "Champ de Manœuvre – Soyaux", (45.6416, 0.1987),
+        (
+            ("Avenue du Champ de Manœuvre", ((0.0, 0.5), (0.28, 0.5), (0.4, 0.5),
+                                             (0.52, 0.5), (0.76, 0.5), (1.0, 0.5)), "major"),
+            ("Rue du Manège", ((0.52, 0.0), (0.52, 0.25), (0.52, 0.5), (0.52, 0.75),
+                               (0.52, 1.0)), "major"),
+            ("Rue de la Cavalerie", ((0.28, 0.5), (0.28, 0.4), (0.28, 0.25), (0.28, 0.04)),
+             "minor"),
+            ("Rue des Dragons", ((0.28, 0.25), (0.4, 0.25), (0.52, 0.25), (0.64, 0.25),
+                                 (0.76, 0.25)), "minor"),
+            ("Rue des Hussards", ((0.76, 0.25), (0.76, 0.5), (0.76, 0.75)), "minor"),
+            ("Allée des Cerisiers", ((0.28, 0.5), (0.28, 0.75), (0.4, 0.75), (0.52, 0.75),
+                                     (0.64, 0.75), (0.76, 0.75)), "minor"),
+            ("Sentier des Écoliers", ((0.76, 0.75), (0.92, 0.92)), "path"),
+        ),
+        (("Square du Manège", (0.56, 0.55, 0.72, 0.71)),
+         ("Espace vert des Cerisiers", (0.05, 0.56, 0.24, 0.72))),
+        (("Centre socioculturel", (0.32, 0.29, 0.48, 0.46)),
+         ("Tour 1", (0.56, 0.29, 0.62, 0.46)), ("Tour 2", (0.66, 0.29, 0.72, 0.46)),
+         ("Médiathèque", (0.8, 0.29, 0.95, 0.46)),
+         ("Centre commercial", (0.32, 0.54, 0.48, 0.71)),
+         ("Gymnase", (0.05, 0.26, 0.24, 0.45)),
+         ("Résidence des Hussards", (0.8, 0.55, 0.95, 0.7))),
+        (
+            _Place("Parvis du centre socioculturel", "Rue des Dragons, parvis du centre "
+                   "socioculturel", (0.4, 0.25), "place"),
+            _Place("Pied des tours", "Rue des Dragons, pied de la tour 2", (0.64, 0.25),
+                   "hall"),
+            _Place("Médiathèque", "Rue des Hussards, devant la médiathèque", (0.76, 0.25),
+                   "equipement"),
+            _Place("Arrêt Champ de Manœuvre", "Avenue du Champ de Manœuvre, arrêt de bus",
+                   (0.76, 0.5), "arret"),
+            _Place("Square du Manège", "Allée des Cerisiers, entrée du square",
+                   (0.64, 0.75), "parc"),
+            _Place("Sentier des Écoliers", "Sentier des Écoliers, vers l'école",
+                   (0.92, 0.92), "passage"),
+            _Place("Parking du centre commercial", "Allée des Cerisiers, parking",
+                   (0.4, 0.75), "parking"),
+            _Place("Centre commercial", "Avenue du Champ de Manœuvre, galerie marchande",
+                   (0.4, 0.5), "commerces"),
+            _Place("Place du Manège", "Place du Manège", (0.52, 0.5), "place"),
+            _Place("City stade de la Cavalerie", "Rue de la Cavalerie, city stade",
+                   (0.28, 0.4), "jeux"),
+        ),
+        ((0, 1, 2, 3, 8, 7, 9), (8, 3, 4, 5, 6, 7, 9, 0)),
+        "Ville de Soyaux – services techniques", "12345",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class _Finding:
+    """What walkers may note at a stop. ``{n}`` is a house number, ``{tower}`` a building,
+    ``{weeks}`` a number of weeks. A problem may say how it looks once fixed (``fixed``)
+    or still not (``still``) when the same route is walked again."""
+
+    key: str
+    theme: str
+    positive: bool
+    text: str
+    kinds: tuple[str, ...]  # the stops where it may be noted
+    scene: str  # what its photo shows
+    proposal: str = ""
+    feeling: str = ""
+    priority: tuple[int, int] = (0, 0)
+    bodies: tuple[str, ...] = ()
+    tfpb: bool = False
+    objective: str | None = None
+    when: str = ""  # "nuit", "jour", or either
+    fixed: str = ""
+    still: str = ""
+    fixed_scene: str = ""
+    script: str = ""  # a follow-up written out in full: "lamp", "reoriente", "refuse"
+    only: str = ""  # the one neighbourhood where it can be seen
+
+
+_HALL = ("hall",)
+_STREET = ("rue", "place", "arret", "commerces", "equipement", "ecole", "parking")
+FINDINGS = (
+    # -- éclairage
+    _Finding("lamp", "eclairage", False, "Lampadaire éteint depuis {weeks} semaines devant le "
+             "n° {n}.", ("hall", "parking", "rue", "place", "equipement", "passage"),
+             "lamp_off", "Réparer le lampadaire et vérifier les autres points lumineux de la "
+             "rue.", "On évite de passer par là le soir, surtout les femmes seules.", (1, 1),
+             ("ville",), objective="R3.07", when="nuit",
+             fixed="Lampadaire réparé devant le n° {n} : la rue est de nouveau éclairée.",
+             still="Le lampadaire devant le n° {n} est toujours éteint, malgré le "
+             "signalement.", fixed_scene="lamp_on"),
+    _Finding("dark_path", "eclairage", False, "Cheminement piéton non éclairé entre les "
+             "immeubles et l'arrêt de bus : on ne voit pas où l'on met les pieds.",
+             ("passage", "arret", "hall", "parc"), "dark_path",
+             "Poser des bornes lumineuses le long du cheminement.",
+             "« Le soir, je fais le grand tour par la rue plutôt que de passer là. »", (1, 2),
+             ("bailleur",), True, "R3.05", "nuit",
+             fixed="Bornes lumineuses posées le long du cheminement : le passage est de "
+             "nouveau emprunté le soir.", still="Cheminement toujours dans le noir ; les "
+             "bornes annoncées ne sont pas posées.", fixed_scene="lamp_on"),
+    _Finding("hall_timer", "eclairage", False, "Minuterie de l'éclairage du hall de la tour "
+             "{tower} trop courte : la lumière s'éteint avant d'arriver à l'ascenseur.",
+             _HALL, "hall_dark", "Régler la minuterie ou poser des détecteurs de présence.",
+             "", (2, 3), ("bailleur",), True, "R3.05",
+             fixed="Détecteurs de présence posés dans le hall de la tour {tower} : la "
+             "lumière reste allumée le temps de passer.", fixed_scene="hall_fresh"),
+    _Finding("led_ok", "eclairage", True, "Nouvel éclairage à LED sur la place : on voit les "
+             "visages, on se sent en sécurité.", ("place", "equipement", "commerces",
+                                                  "arret"), "lamp_on",
+             feeling="« Depuis les nouvelles lampes, les mamans restent discuter le soir. »",
+             objective="R3.07", when="nuit"),
+    _Finding("parking_lit", "eclairage", True, "Parking bien éclairé : les habitants y "
+             "garent leur voiture sans crainte.", ("parking",), "parking_lit",
+             objective="R3.07", when="nuit"),
+    # -- propreté
+    _Finding("bulky", "proprete", False, "Dépôts sauvages d'encombrants au pied de la tour "
+             "{tower} : matelas, meubles, électroménager.", ("hall", "parking", "passage"),
+             "bulky", "Passage hebdomadaire pour les encombrants et information des "
+             "locataires sur la déchetterie.", "", (1, 2), ("bailleur", "agglomeration"),
+             True, "R3.05", fixed="Plus de dépôts au pied de la tour {tower} depuis le "
+             "passage hebdomadaire des encombrants.", still="Toujours des encombrants au "
+             "pied de la tour {tower}, malgré les affiches du bailleur.",
+             fixed_scene="bins_clean"),
+    _Finding("bins_full", "proprete", False, "Conteneurs enterrés pleins et débordants le "
+             "lundi matin, sacs posés à côté.", ("hall", "parking", "place", "commerces"),
+             "bins_full", "Ajouter une collecte le week-end ou un conteneur de plus.", "",
+             (2, 2), ("agglomeration",), objective="R3.07",
+             fixed="Collecte supplémentaire le samedi : les conteneurs ne débordent plus.",
+             still="Conteneurs toujours pleins en début de semaine.",
+             fixed_scene="bins_clean"),
+    _Finding("dog_mess", "proprete", False, "Déjections canines nombreuses sur la pelouse "
+             "où jouent les enfants.", ("parc", "jeux"), "lawn",
+             "Installer un distributeur de sacs et un panneau ; sensibiliser les "
+             "propriétaires de chiens.", "", (2, 3), ("ville",), objective="R3.07",
+             when="jour"),
+    _Finding("litter_stop", "proprete", False, "Abords de l'arrêt de bus jonchés de "
+             "déchets ; la corbeille déborde.", ("arret",), "shelter_litter",
+             "Vider la corbeille plus souvent et en ajouter une deuxième.", "", (3, 3),
+             ("ville",), objective="R3.07"),
+    _Finding("bins_ok", "proprete", True, "Abords des conteneurs propres, le ramassage est "
+             "régulier.", ("hall", "parking", "place"), "bins_clean", objective="R3.07"),
+    _Finding("tags", "proprete", False, "Tags et inscriptions injurieuses sur la façade et "
+             "la porte du hall.", ("hall", "passage"), "graffiti",
+             "Effacer les tags et proposer une fresque avec les jeunes du quartier.", "",
+             (2, 3), ("bailleur",), True, "R3.05", fixed="Tags effacés ; une fresque "
+             "réalisée avec les jeunes décore désormais le mur.", fixed_scene="mural"),
+    # -- voirie et trottoirs
+    _Finding("roots", "voirie", False, "Trottoir soulevé par les racines des arbres, "
+             "dangereux pour les poussettes et les personnes âgées.",
+             ("rue", "ecole", "commerces", "arret", "place", "equipement"), "pavement_bad",
+             "Reprendre le revêtement du trottoir sur une vingtaine de mètres.", "", (2, 2),
+             ("ville",), objective="R3.07", when="jour",
+             fixed="Trottoir refait : poussettes et fauteuils passent sans difficulté.",
+             still="Trottoir toujours soulevé ; une habitante y est tombée cet hiver.",
+             fixed_scene="pavement_ok"),
+    _Finding("pothole", "voirie", False, "Nid-de-poule profond à l'entrée du parking, "
+             "rempli d'eau dès qu'il pleut.", ("parking",), "pothole",
+             "Reboucher le trou et reprendre l'enrobé de l'entrée.", "", (2, 3),
+             ("bailleur",), True, "R3.05", fixed="Nid-de-poule rebouché à l'entrée du "
+             "parking.", fixed_scene="cars"),
+    _Finding("crossing", "voirie", False, "Passage piéton effacé devant l'école : les "
+             "voitures ne s'arrêtent pas.", ("ecole",), "crossing_faded",
+             "Repeindre le passage et ajouter un panneau « école ».", "", (1, 1), ("ville",),
+             objective="R3.07", fixed="Passage piéton repeint devant l'école, bien "
+             "visible.", fixed_scene="crossing_ok"),
+    _Finding("rd_crossing", "voirie", False, "Traversée dangereuse de la route de Bordeaux : "
+             "passage piéton effacé, pas d'îlot central, voitures rapides.", ("rue",),
+             "crossing_faded", "Refaire le marquage, poser un îlot refuge et limiter la "
+             "vitesse à 50.", "« Avec les enfants, on attend parfois cinq minutes pour "
+             "traverser. »", (1, 1), ("ville",), objective="R5.08", script="reoriente"),
+    _Finding("pavement_ok", "voirie", True, "Trottoirs refaits l'an dernier, larges et "
+             "dégagés.", ("rue", "commerces", "place", "equipement"), "pavement_ok",
+             objective="R3.07", when="jour"),
+    # -- stationnement
+    _Finding("wrecks", "stationnement", False, "Voitures ventouses et épaves sur le parking "
+             "depuis des mois, pneus crevés.", ("parking",), "wrecks",
+             "Faire enlever les épaves et afficher les règles du parking.", "", (2, 3),
+             ("bailleur", "police_municipale"), True, "R3.05",
+             fixed="Épaves enlevées : le parking a retrouvé des places.", fixed_scene="cars"),
+    _Finding("school_parking", "stationnement", False, "Stationnement sur le trottoir "
+             "devant l'école aux heures de sortie : les enfants passent sur la chaussée.",
+             ("ecole",), "sidewalk_cars", "Poser des potelets et organiser une présence aux "
+             "heures de sortie.", "", (1, 2), ("ville",), objective="R5.08", when="jour",
+             fixed="Potelets posés devant l'école : le trottoir est enfin libre.",
+             fixed_scene="pavement_ok"),
+    _Finding("speed", "securite", False, "Voitures qui roulent trop vite devant le city "
+             "stade ; les enfants traversent sans regarder.", ("jeux", "rue", "place"),
+             "street_cars", "Installer un ralentisseur (plateau ou coussin) devant le city "
+             "stade.", "", (1, 2), ("ville",), objective="R5.08", script="refuse"),
+    _Finding("parking_ok", "stationnement", True, "Parking réaménagé avec des places "
+             "marquées et une place réservée aux personnes handicapées.", ("parking",),
+             "cars", tfpb=True, objective="R3.05", when="jour"),
+    # -- accessibilité
+    _Finding("kerb", "accessibilite", False, "Pas de bateau abaissé au passage piéton : "
+             "impossible de traverser en fauteuil ou avec une poussette.",
+             ("rue", "arret", "commerces", "place"), "kerb_high",
+             "Abaisser la bordure des deux côtés du passage.", "", (2, 2), ("ville",),
+             objective="R3.07", fixed="Bateau abaissé réalisé : le passage est accessible "
+             "en fauteuil.", fixed_scene="kerb_ok"),
+    _Finding("lift", "accessibilite", False, "Ascenseur de la tour {tower} en panne à "
+             "répétition : les personnes âgées restent bloquées chez elles.", _HALL,
+             "hall_door", "Exiger un délai de réparation et une information des "
+             "locataires.", "« Au neuvième, sans ascenseur, je ne sors plus. »", (1, 1),
+             ("bailleur",), objective="R3.07",
+             fixed="Ascenseur de la tour {tower} remplacé ; plus de panne signalée depuis.",
+             still="Ascenseur de la tour {tower} encore en panne trois fois cet hiver.",
+             fixed_scene="hall_fresh"),
+    _Finding("kerb_ok", "accessibilite", True, "Bateaux abaissés à tous les passages "
+             "piétons du carrefour : le parcours est praticable en fauteuil.",
+             ("place", "rue", "arret", "ecole"), "kerb_ok", objective="R3.07"),
+    _Finding("steps", "accessibilite", False, "Escaliers sans main courante : les personnes "
+             "âgées évitent ce passage.", ("passage",), "steps",
+             "Poser une main courante de chaque côté.", "", (2, 3), ("ville",),
+             objective="R3.07", fixed="Mains courantes posées dans les escaliers.",
+             fixed_scene="steps_ok"),
+    # -- espaces verts
+    _Finding("square_ok", "espaces_verts", True, "Square bien entretenu, bancs appréciés des "
+             "familles.", ("parc", "jeux"), "park_bench", objective="R3.07", when="jour"),
+    _Finding("gardens_ok", "espaces_verts", True, "Jardins partagés bien tenus, ouverts aux "
+             "enfants de l'école le mercredi.", ("parc",), "garden", objective="D4.06",
+             when="jour"),
+    _Finding("hedge", "espaces_verts", False, "Haies non taillées qui masquent la vue au "
+             "carrefour et débordent sur le trottoir.", ("rue", "place", "parc", "passage",
+                                                          "ecole"), "hedge",
+             "Tailler les haies deux fois par an.", "", (3, 3), ("ville",),
+             objective="R3.07", when="jour", fixed="Haies taillées : on voit de nouveau "
+             "arriver les voitures.", fixed_scene="trees"),
+    _Finding("playground", "espaces_verts", False, "Aire de jeux vieillissante : toboggan "
+             "fermé par une rubalise depuis l'hiver.", ("jeux", "parc"), "playground_closed",
+             "Remplacer le toboggan et associer les enfants au choix des nouveaux jeux.", "",
+             (2, 2), ("ville",), objective="R3.07",
+             fixed="Nouveaux jeux installés, choisis avec les enfants de l'accueil de "
+             "loisirs.", still="Toboggan toujours fermé ; les enfants jouent sur le parking.",
+             fixed_scene="playground"),
+    _Finding("trees_ok", "espaces_verts", True, "Arbres plantés l'an dernier le long de "
+             "l'allée : de l'ombre l'été et une rue plus agréable.", ("rue", "passage",
+                                                                       "place"), "trees",
+             objective="R3.07", when="jour"),
+    # -- mobilier urbain
+    _Finding("benches_gone", "mobilier_urbain", False, "Bancs arrachés sur la place : les "
+             "personnes âgées n'ont plus où s'asseoir.", ("place", "arret", "commerces"),
+             "bench_broken", "Reposer des bancs, à l'ombre si possible.", "", (2, 3),
+             ("ville",), objective="R3.07",
+             fixed="Nouveaux bancs posés sur la place, très utilisés.", fixed_scene="bench"),
+    _Finding("no_bins", "mobilier_urbain", False, "Aucune corbeille le long du cheminement "
+             "vers l'école : les déchets finissent dans la haie.", ("passage", "ecole"),
+             "path_litter", "Installer deux ou trois corbeilles le long du chemin.", "",
+             (3, 3), ("ville",), objective="R3.07", when="jour"),
+    _Finding("benches_ok", "mobilier_urbain", True, "Nouveaux bancs près de l'aire de jeux, "
+             "très utilisés par les grands-parents.", ("jeux", "parc", "place"), "bench",
+             objective="R3.07"),
+    _Finding("bikes_ok", "mobilier_urbain", True, "Arceaux à vélos installés devant "
+             "l'équipement, souvent tous pris.", ("equipement", "commerces", "ecole"),
+             "bikes", objective="R3.07", when="jour"),
+    # -- sécurité
+    _Finding("rodeo", "securite", False, "Rodéos de motos le soir sur le parking : bruit et "
+             "danger pour les enfants qui jouent encore dehors.", ("parking", "jeux"),
+             "tyre_marks", "Présence de la police municipale aux heures critiques et "
+             "barrières aux entrées.", "« On n'ose plus laisser les enfants descendre après "
+             "19 heures. »", (1, 1), ("police_municipale", "ville"), objective="R5.08",
+             when="nuit"),
+    _Finding("underpass", "securite", False, "Passage sous la tour {tower} sombre et sans "
+             "visibilité : les femmes disent le contourner.", ("passage", "hall"),
+             "underpass", "Éclairer le passage, peindre les murs en clair et couper la haie "
+             "qui masque la sortie.", "« Je fais le tour par la rue, même si c'est plus "
+             "long. »", (1, 2), ("bailleur",), True, "R5.07", "nuit",
+             fixed="Passage repeint en clair et éclairé : on voit l'autre côté, les femmes "
+             "l'empruntent de nouveau.", fixed_scene="lamp_on"),
+    _Finding("mediators_ok", "securite", True, "Présence des médiateurs le soir, appréciée : "
+             "les jeunes les connaissent et les saluent.", ("place", "jeux", "commerces"),
+             "street_lit", objective="R5.06", when="nuit"),
+    _Finding("visible_ok", "securite", True, "On voit et on est vu : place dégagée, "
+             "commerces ouverts et fenêtres qui donnent dessus.", ("place", "commerces"),
+             "shops_open", objective="R5.07"),
+    _Finding("hall_groups", "securite", False, "Regroupements dans le hall de la tour "
+             "{tower} le soir : les locataires se sentent mal à l'aise pour rentrer.", _HALL,
+             "hall_dark", "Rencontre entre le bailleur, les médiateurs et les locataires.",
+             "", (2, 2), ("bailleur",), True, "R5.07", "nuit"),
+    # -- signalétique
+    _Finding("no_sign", "signaletique", False, "Aucun panneau pour trouver la maison de "
+             "santé depuis l'arrêt de bus.", ("arret", "place", "equipement"),
+             "sign_missing", "Poser des panneaux directionnels vers les équipements.", "",
+             (3, 3), ("ville",), objective="R3.07", when="jour",
+             fixed="Panneaux directionnels posés : la maison de santé est indiquée depuis "
+             "l'arrêt.", fixed_scene="sign"),
+    _Finding("numbers", "signaletique", False, "Numéros des bâtiments illisibles : les "
+             "secours et les livreurs ne trouvent pas les entrées.", _HALL, "hall_door",
+             "Repeindre les numéros en grand, visibles de la rue.", "", (2, 3),
+             ("bailleur",), True, "R3.05", fixed="Numéros des entrées repeints en grand : "
+             "on les lit depuis la rue.", fixed_scene="hall_fresh"),
+    _Finding("map_ok", "signaletique", True, "Plan du quartier neuf à l'entrée de la place, "
+             "avec les équipements et les arrêts de bus.", ("place", "arret"), "sign",
+             objective="R3.07", when="jour"),
+    _Finding("mds_sign", "signaletique", False, "La maison des solidarités a déménagé sans "
+             "indication : les habitants ne savent plus où aller.", ("equipement", "place"),
+             "sign_missing", "Afficher la nouvelle adresse et les horaires à l'ancienne "
+             "entrée.", "", (2, 3), ("departement",), objective="R3.07", when="jour"),
+    # -- logement et parties communes
+    _Finding("door", "logement", False, "Porte du hall de la tour {tower} qui ne ferme "
+             "plus, digicode hors service depuis {weeks} semaines.", _HALL, "hall_door",
+             "Réparer la porte et remplacer le digicode.", "", (1, 2), ("bailleur",), True,
+             "R3.05", fixed="Porte du hall réparée et digicode remplacé à la tour {tower}.",
+             still="Porte du hall de la tour {tower} toujours ouverte à tous vents.",
+             fixed_scene="hall_fresh"),
+    _Finding("cellars", "logement", False, "Caves encombrées et squattées, odeurs dans la "
+             "cage d'escalier.", _HALL, "hall_dark", "Vider les caves abandonnées et "
+             "sécuriser les accès avec les locataires.", "", (2, 2), ("bailleur",), True,
+             "R3.05"),
+    _Finding("mailboxes", "logement", False, "Boîtes aux lettres dégradées dans le hall : le "
+             "courrier se perd.", _HALL, "mailboxes", "Remplacer les boîtes aux lettres.", "",
+             (3, 3), ("bailleur",), True, "R3.05", fixed="Boîtes aux lettres neuves dans le "
+             "hall.", fixed_scene="hall_fresh"),
+    _Finding("hall_ok", "logement", True, "Hall de la tour {tower} repeint, boîtes aux "
+             "lettres neuves : les locataires le remarquent.", _HALL, "hall_fresh", tfpb=True,
+             objective="R3.05"),
+    _Finding("facades_ok", "logement", True, "Façades rénovées et isolées : les immeubles ont "
+             "changé d'allure.", ("hall", "parking"), "facades", objective="R3.03",
+             when="jour"),
+    # -- commerces et services
+    _Finding("shop_closed", "commerces_services", False, "Rideau baissé de l'ancienne "
+             "supérette depuis deux ans : la place paraît à l'abandon.",
+             ("commerces", "place"), "shop_closed", "Chercher un repreneur avec la Ville et "
+             "le bailleur du local ; habiller la vitrine en attendant.", "", (2, 3),
+             ("ville",), objective="R1.11"),
+    _Finding("shops_ok", "commerces_services", True, "La boulangerie et la pharmacie ouvertes "
+             "tard animent la place le soir.", ("commerces", "place"), "shops_open",
+             objective="R1.11"),
+    # -- transports
+    _Finding("shelter_bad", "transports", False, "Arrêt de bus sans abri ni banc, horaires "
+             "illisibles.", ("arret",), "shelter_bad", "Installer un abri avec un banc et "
+             "des horaires en gros caractères.", "", (2, 2), ("agglomeration",),
+             objective="D1.04", fixed="Abri neuf avec banc et horaires lisibles à l'arrêt.",
+             fixed_scene="shelter_ok"),
+    _Finding("last_bus", "transports", False, "Dernier bus à 20 h 30 : ceux qui travaillent "
+             "tard ne peuvent pas rentrer en bus.", ("arret",), "shelter_ok",
+             "Prolonger la ligne en soirée, au moins jusqu'à 22 h.", "", (2, 2),
+             ("agglomeration",), objective="D1.04", when="nuit"),
+    _Finding("shelter_ok", "transports", True, "Abri de bus neuf avec les horaires en temps "
+             "réel, apprécié des habitants.", ("arret",), "shelter_ok", objective="D1.04"),
+    # -- bruit
+    _Finding("noise_vent", "bruit", False, "Ventilation du supermarché bruyante toute la "
+             "nuit : les riverains n'en dorment plus.", ("commerces",), "shops_open",
+             "Demander au magasin de régler ou d'isoler la ventilation.", "", (3, 3),
+             ("ville",), when="nuit"),
+    _Finding("city_stade_noise", "bruit", False, "City stade utilisé tard dans la nuit, "
+             "ballons contre les grilles : bruit pour les immeubles voisins.", ("jeux",),
+             "city_stade", "Fixer des horaires d'ouverture et poser des filets "
+             "amortisseurs.", "", (3, 3), ("ville",), objective="R5.07", when="nuit"),
+    _Finding("quiet_ok", "bruit", True, "Rue calme le soir depuis la mise en sens unique.",
+             ("rue", "place", "hall"), "street_lit", when="nuit"),
+    # -- Département
+    _Finding("college_fence", "securite", False, "Clôture du collège du Plateau abîmée le "
+             "long de la rue des Coteaux, grillage arraché.", ("hall", "parking"), "fence",
+             "Remplacer le grillage sur la partie arrachée.", "", (3, 3), ("departement",),
+             objective="R3.07", when="jour", only="ma-campagne"),
+)
+FINDING = {finding.key: finding for finding in FINDINGS}
+SCRIPTED = {"rd_crossing": "etang-des-moines", "speed": "champ-de-manoeuvre"}
+
+# Phones the photos come from (journey 4: « one iPhone, two Android »).
+PHONES = (("Apple", "iPhone 13"), ("samsung", "SM-A536B"), ("Xiaomi", "Redmi Note 11"))
+
+WEATHER = {
+    ("hiver", "nuit"): ("Froid et sec, 3 °C", "Bruine, 6 °C", "Ciel dégagé, 1 °C"),
+    ("hiver", "jour"): ("Gris et froid, 7 °C", "Soleil d'hiver, 9 °C"),
+    ("mi-saison", "nuit"): ("Doux, 12 °C", "Averses, 10 °C", "Nuageux, 9 °C"),
+    ("mi-saison", "jour"): ("Ensoleillé, 17 °C", "Nuageux, 14 °C", "Quelques averses, "
+                                                                   "13 °C"),
+    ("été", "nuit"): ("Nuit chaude, 22 °C", "Orageux, 24 °C"),
+    ("été", "jour"): ("Ensoleillé, 26 °C", "Très chaud, 31 °C"),
+}
+# Answers by body: (pris en compte, programmé, en cours, résolu) notes.
+ANSWERS = {
+    "ville": ("Réponse des services techniques : signalement enregistré, passage d'un "
+              "agent prévu.",),
+    "bailleur": ("Logélia (agence de proximité) a pris en compte le signalement.",
+                 "Réponse écrite de Logélia : demande enregistrée auprès du gardien."),
+    "agglomeration": ("GrandAngoulême : demande transmise au service concerné.",),
+    "departement": ("Le Département étudie la demande avec son agence technique.",),
+    "police_municipale": ("La police municipale annonce des passages renforcés en soirée.",),
+}
+SENT_NOTES = {
+    "courrier": ("Dossier envoyé par courrier avec les photos.",
+                 "Courrier signé par les référents, avec le plan et les photos."),
+    "mail": ("Envoyé par courriel avec le compte rendu du diagnostic.",
+             "Dossier transmis par courriel au correspondant du quartier."),
+}
+RESOLVED_NOTES = ("Constaté sur place par les membres du conseil : c'est fait.",
+                  "Intervention faite, vérifiée lors de la réunion GUP.",
+                  "Confirmé par téléphone, vérifié sur place la semaine suivante.")
+
+
+# -- drawing the photos ------------------------------------------------------------------
+# Simple, colourful scenes: a sky and ground gradient, buildings at the back and what the
+# observation is about in front (a lamp post, bins, a bench…). Every shape comes from the
+# photo's own seeded generator, so the same seed gives the same bytes.
+
+Colour = tuple[int, int, int]
+
+
+@dataclass
+class _Shot:
+    """A photo to draw and write: its file, what it shows, its EXIF."""
+
+    path: Path  # relative to the walk's folder: phone folder / file name
+    seed: int
+    scene: str
+    night: bool
+    overcast: bool
+    taken: dt.datetime
+    make: str
+    model: str
+    gps: tuple[float, float] | None
+    portrait: bool = False  # held upright: stored sideways with EXIF orientation 6
+    children: bool = False
+    copies: tuple[Path, ...] = ()  # the same file, shared into another phone's folder
+    # where it goes once imported
+    stop: int | None = None  # a stop's index in the walk (a view of the stop)
+    observation: int | None = None  # an observation's index in the walk
+    identifiable: bool = False
+    caption: str = ""
+
+
+def _gradient(size: tuple[int, int], top: Colour, bottom: Colour) -> Image.Image:
+    strip = Image.new("RGB", (1, 64))
+    strip.putdata([tuple(round(t + (b - t) * i / 63) for t, b in zip(top, bottom,
+                                                                       strict=True))
+                   for i in range(64)])
+    return strip.resize(size, Image.Resampling.BILINEAR)
+
+
+def _mix(a: Colour, b: Colour, share: float) -> Colour:
+    return tuple(round(x + (y - x) * share) for x, y in zip(a, b, strict=True))  # type: ignore[return-value]
+
+
+class _Scene:
+    """One photo being drawn: ``u`` is the unit of length (a 1200-pixel short side)."""
+
+    def __init__(self, shot: _Shot) -> None:
+        self.rng = rng = random.Random(shot.seed)
+        self.night = shot.night
+        w, h = PHOTO_SIZE
+        self.w, self.h = (h, w) if shot.portrait else (w, h)
+        self.u = min(self.w, self.h) / 1200
+        self.horizon = round(self.h * rng.uniform(0.4, 0.5))
+        if shot.night:
+            sky, ground = ((8, 12, 34), (36, 46, 82)), ((58, 58, 64), (30, 31, 36))
+        elif shot.overcast:
+            sky, ground = ((146, 154, 166), (208, 210, 214)), ((150, 149, 144),
+                                                               (104, 105, 102))
+        else:
+            sky = ((rng.randint(50, 90), rng.randint(118, 150), rng.randint(200, 236)),
+                   (188, 214, 238))
+            ground = ((172, 170, 162), (116, 116, 110))
+        self.image = Image.new("RGB", (self.w, self.h))
+        self.image.paste(_gradient((self.w, self.horizon), *sky), (0, 0))
+        self.image.paste(_gradient((self.w, self.h - self.horizon), *ground),
+                         (0, self.horizon))
+        self.draw = ImageDraw.Draw(self.image)
+        self.ground_y = self.horizon + (self.h - self.horizon) * 0.45
+
+    def dim(self, colour: Colour, share: float = 0.62) -> Colour:
+        """A colour as seen at night."""
+        return _mix(colour, (20, 22, 34), share) if self.night else colour
+
+    def box(self, x0: float, y0: float, x1: float, y1: float, colour: Colour,
+            outline: Colour | None = None, width: float = 0) -> None:
+        self.draw.rectangle((x0, y0, x1, y1), fill=self.dim(colour),
+                            outline=self.dim(outline) if outline else None,
+                            width=max(1, round(width * self.u)) if outline else 0)
+
+    def disc(self, x: float, y: float, r: float, colour: Colour, ry: float | None = None
+             ) -> None:
+        self.draw.ellipse((x - r, y - (ry or r), x + r, y + (ry or r)), fill=self.dim(colour))
+
+    def line(self, points: Sequence[tuple[float, float]], colour: Colour, width: float
+             ) -> None:
+        self.draw.line(list(points), fill=self.dim(colour), width=max(1, round(width * self.u)),
+                       joint="curve")
+
+    def poly(self, points: Sequence[tuple[float, float]], colour: Colour) -> None:
+        self.draw.polygon(list(points), fill=self.dim(colour))
+
+    # -- the back: buildings with windows ---------------------------------------------
+
+    def backdrop(self, count: int = 0, tall: bool = False) -> None:
+        rng, u = self.rng, self.u
+        count = count or rng.randint(2, 4)
+        facades = ((226, 214, 190), (236, 228, 214), (212, 196, 170), (200, 206, 216),
+                   (234, 220, 196), (222, 200, 186))
+        x = -rng.uniform(0, 120) * u
+        for _i in range(count):
+            width = rng.uniform(0.22, 0.42) * self.w
+            top = self.horizon - rng.uniform(0.35 if tall else 0.15, 0.75 if tall else 0.5
+                                             ) * self.horizon
+            colour = rng.choice(facades)
+            self.box(x, top, x + width, self.horizon + 4 * u, colour)
+            step_x, step_y = 52 * u, 64 * u
+            wx = x + 22 * u
+            while wx + 26 * u < x + width - 12 * u:
+                wy = top + 26 * u
+                while wy + 32 * u < self.horizon - 14 * u:
+                    if self.night:
+                        lit = rng.random() < 0.4
+                        fill = (250, 212, 120) if lit else (26, 28, 40)
+                        self.draw.rectangle((wx, wy, wx + 26 * u, wy + 32 * u), fill=fill)
+                    else:
+                        self.box(wx, wy, wx + 26 * u, wy + 32 * u, (104, 124, 146))
+                    wy += step_y
+                wx += step_x
+            x += width + rng.uniform(40, 180) * u
+            if x > self.w:
+                break
+
+    def pavement(self, y: float | None = None, colour: Colour = (196, 192, 184)) -> float:
+        """A pavement band in front; returns its top edge."""
+        top = y if y is not None else self.ground_y - 40 * self.u
+        self.box(0, top, self.w, self.h, colour)
+        self.box(0, top, self.w, top + 10 * self.u, (150, 148, 142))
+        return top
+
+    def road(self) -> None:
+        self.box(0, self.horizon + 6 * self.u, self.w, self.ground_y - 40 * self.u,
+                 (84, 86, 90))
+
+    # -- things ---------------------------------------------------------------------
+
+    def lamp(self, x: float, base: float, on: bool) -> None:
+        u, height = self.u, (base - self.horizon) + self.horizon * 0.55
+        top = base - height
+        if on and self.night:
+            for i, r in enumerate((300, 230, 170, 115, 70)):
+                colour = _mix((44, 52, 86), (255, 228, 150), (i + 1) / 5)
+                self.draw.ellipse((x + 70 * u - r * u, top + 20 * u - r * u,
+                                   x + 70 * u + r * u, top + 20 * u + r * u), fill=colour)
+            self.draw.polygon([(x + 40 * u, top + 30 * u), (x + 100 * u, top + 30 * u),
+                               (x + 260 * u, base + 30 * u), (x - 120 * u, base + 30 * u)],
+                              fill=(96, 92, 72))
+        self.box(x - 9 * u, top, x + 9 * u, base, (64, 68, 74))
+        self.box(x - 9 * u, top, x + 80 * u, top + 12 * u, (64, 68, 74))
+        head = (255, 236, 170) if on else (70, 72, 76)
+        self.draw.polygon([(x + 40 * u, top + 12 * u), (x + 100 * u, top + 12 * u),
+                           (x + 90 * u, top + 32 * u), (x + 50 * u, top + 32 * u)],
+                          fill=head if on and self.night else self.dim(head))
+
+    def bin(self, x: float, base: float, colour: Colour, size: float = 1.0) -> None:
+        u = self.u * size
+        self.box(x, base - 170 * u, x + 120 * u, base - 10 * u, colour)
+        self.box(x - 6 * u, base - 184 * u, x + 126 * u, base - 166 * u, _mix(colour, (0, 0, 0),
+                                                                            0.25))
+        for wx in (x + 18 * u, x + 102 * u):
+            self.disc(wx, base - 8 * u, 12 * u, (30, 30, 30))
+
+    def bags(self, x: float, base: float, count: int) -> None:
+        for _i in range(count):
+            r = self.rng.uniform(24, 46) * self.u
+            colour = self.rng.choice(((30, 30, 32), (60, 60, 66), (220, 220, 214),
+                                      (40, 70, 140)))
+            self.disc(x + self.rng.uniform(-90, 90) * self.u, base - r * 0.8, r, colour,
+                      r * 0.8)
+
+    def tree(self, x: float, base: float, size: float = 1.0) -> None:
+        u = self.u * size
+        self.box(x - 14 * u, base - 260 * u, x + 14 * u, base, (104, 78, 52))
+        for dx, dy, r, g in ((-60, -300, 110, 120), (60, -310, 115, 134), (0, -390, 125, 146)):
+            self.disc(x + dx * u, base + dy * u, r * u, (52, g, 60))
+
+    def bench(self, x: float, base: float, broken: bool = False) -> None:
+        u = self.u
+        wood, metal = (156, 104, 60), (60, 64, 70)
+        for lx in (x + 20 * u, x + 240 * u):
+            self.box(lx, base - (40 if broken else 90) * u, lx + 16 * u, base, metal)
+        if broken:
+            self.box(x + 10 * u, base - 8 * u, x + 150 * u, base, wood)
+            return
+        self.box(x, base - 96 * u, x + 280 * u, base - 80 * u, wood)
+        for i in range(3):
+            y = base - (130 + 24 * i) * u
+            self.box(x, y, x + 280 * u, y + 16 * u, wood)
+
+    def car(self, x: float, base: float, colour: Colour, wreck: bool = False,
+            size: float = 1.0) -> None:
+        u = self.u * size
+        body = _mix(colour, (120, 110, 100), 0.5) if wreck else colour
+        self.draw.rounded_rectangle((x, base - 110 * u, x + 420 * u, base - 30 * u),
+                                    radius=round(26 * u), fill=self.dim(body))
+        self.poly([(x + 80 * u, base - 108 * u), (x + 130 * u, base - 180 * u),
+                   (x + 290 * u, base - 180 * u), (x + 350 * u, base - 108 * u)], body)
+        glass = (40, 44, 50) if wreck else (150, 190, 220)
+        self.poly([(x + 100 * u, base - 110 * u), (x + 140 * u, base - 166 * u),
+                   (x + 206 * u, base - 166 * u), (x + 206 * u, base - 110 * u)], glass)
+        self.poly([(x + 218 * u, base - 110 * u), (x + 218 * u, base - 166 * u),
+                   (x + 282 * u, base - 166 * u), (x + 330 * u, base - 110 * u)], glass)
+        for wx in (x + 90 * u, x + 330 * u):
+            self.disc(wx, base - 30 * u, 40 * u, (24, 24, 26), 26 * u if wreck else 40 * u)
+            self.disc(wx, base - 30 * u, 16 * u, (150, 150, 150), 10 * u if wreck else 16 * u)
+
+    def child(self, x: float, base: float) -> None:
+        rng, u = self.rng, self.u
+        skin = rng.choice(((240, 200, 170), (198, 150, 110), (140, 96, 64), (92, 62, 42)))
+        shirt = rng.choice(((220, 60, 60), (60, 120, 220), (250, 190, 40), (90, 180, 90),
+                            (200, 90, 200)))
+        self.box(x - 12 * u, base - 70 * u, x - 2 * u, base, (40, 50, 90))
+        self.box(x + 2 * u, base - 70 * u, x + 12 * u, base, (40, 50, 90))
+        self.box(x - 20 * u, base - 150 * u, x + 20 * u, base - 66 * u, shirt)
+        self.disc(x, base - 176 * u, 26 * u, skin)
+        self.draw.chord((x - 27 * u, base - 204 * u, x + 27 * u, base - 160 * u), 180, 360,
+                        fill=self.dim(rng.choice(((30, 20, 14), (90, 60, 30), (20, 20, 20)))))
+
+    def facade(self, door_open: bool = False, fresh: bool = False, dark: bool = False,
+               tags: bool = False, number: bool = True) -> tuple[float, float]:
+        """A building's entrance seen from close: the wall fills the picture."""
+        rng, u = self.rng, self.u
+        wall = rng.choice(((238, 232, 220), (250, 240, 214), (226, 236, 240))) if fresh \
+            else rng.choice(((196, 186, 170), (180, 176, 168)))
+        self.box(0, 0, self.w, self.ground_y, wall)
+        if fresh:
+            self.box(0, self.ground_y - 260 * u, self.w, self.ground_y - 220 * u,
+                     rng.choice(((64, 140, 190), (220, 120, 60), (90, 160, 110))))
+        x0 = self.w / 2 - 170 * u
+        glass = (40, 40, 48) if dark else ((190, 210, 220) if not self.night
+                                           else (250, 226, 160))
+        frame = (90, 94, 100)
+        self.box(x0 - 20 * u, self.ground_y - 560 * u, x0 + 360 * u, self.ground_y, frame)
+        self.box(x0, self.ground_y - 540 * u, x0 + 340 * u, self.ground_y, glass)
+        if door_open:
+            self.poly([(x0 + 170 * u, self.ground_y - 540 * u),
+                       (x0 + 260 * u, self.ground_y - 510 * u),
+                       (x0 + 260 * u, self.ground_y + 20 * u), (x0 + 170 * u, self.ground_y)],
+                      _mix(glass, frame, 0.5))
+        self.line([(x0 + 170 * u, self.ground_y - 540 * u), (x0 + 170 * u, self.ground_y)],
+                  frame, 10)
+        if number:
+            colour = (30, 90, 160) if fresh else (150, 146, 140)
+            self.box(x0 + 400 * u, self.ground_y - 520 * u, x0 + 500 * u,
+                     self.ground_y - 420 * u, colour)
+        self.pavement(self.ground_y, (176, 172, 164))
+        if tags:
+            self.scribbles(0, self.ground_y - 400 * u, self.w, self.ground_y - 40 * u, 9)
+        return x0, self.ground_y
+
+    def scribbles(self, x0: float, y0: float, x1: float, y1: float, count: int) -> None:
+        rng = self.rng
+        for _i in range(count):
+            colour = rng.choice(((220, 40, 60), (30, 30, 30), (40, 90, 200), (230, 180, 30),
+                                 (150, 60, 200)))
+            x, y = rng.uniform(x0, x1), rng.uniform(y0, y1)
+            points = [(x, y)]
+            for _j in range(rng.randint(4, 8)):
+                x += rng.uniform(-90, 110) * self.u
+                y += rng.uniform(-60, 60) * self.u
+                points.append((x, y))
+            self.line(points, colour, rng.uniform(8, 16))
+
+    def grass(self, top: float, colour: Colour = (92, 156, 72)) -> None:
+        self.box(0, top, self.w, self.h, colour)
+
+    def shelter(self, x: float, base: float, good: bool) -> None:
+        u = self.u
+        if not good:
+            self.box(x, base - 420 * u, x + 14 * u, base, (90, 94, 100))
+            self.box(x - 40 * u, base - 440 * u, x + 54 * u, base - 380 * u, (40, 120, 60))
+            self.box(x - 28 * u, base - 360 * u, x + 42 * u, base - 300 * u, (200, 200, 196))
+            return
+        self.box(x, base - 400 * u, x + 520 * u, base - 380 * u, (60, 64, 72))
+        for px in (x, x + 506 * u):
+            self.box(px, base - 380 * u, px + 14 * u, base, (60, 64, 72))
+        self.box(x + 14 * u, base - 380 * u, x + 506 * u, base - 60 * u, (170, 200, 214))
+        self.box(x + 60 * u, base - 130 * u, x + 340 * u, base - 110 * u, (120, 90, 60))
+        self.box(x + 380 * u, base - 330 * u, x + 480 * u, base - 190 * u,
+                 (250, 250, 240) if not self.night else (255, 240, 190))
+
+    def sign_board(self, x: float, base: float, blank: bool = False) -> None:
+        rng, u = self.rng, self.u
+        self.box(x - 8 * u, base - 360 * u, x + 8 * u, base, (80, 84, 90))
+        if blank:
+            return
+        self.box(x - 180 * u, base - 480 * u, x + 180 * u, base - 260 * u, (250, 250, 246),
+                 (40, 90, 160), 10)
+        for _i in range(6):
+            bx = x + rng.uniform(-160, 100) * u
+            by = base + rng.uniform(-460, -300) * u
+            self.box(bx, by, bx + rng.uniform(30, 80) * u, by + 30 * u,
+                     rng.choice(((110, 180, 110), (220, 200, 120), (160, 170, 190))))
+
+    def crossing(self, faded: bool) -> None:
+        u, top = self.u, self.horizon + 10 * self.u
+        self.poly([(self.w * 0.3, top), (self.w * 0.7, top), (self.w * 1.1, self.h),
+                   (-self.w * 0.1, self.h)], (80, 82, 86))
+        stripes = 7
+        for i in range(stripes):
+            share0, share1 = (i + 0.15) / stripes, (i + 0.65) / stripes
+            y0 = top + (self.h - top) * share0 * share0
+            y1 = top + (self.h - top) * share1 * share1
+            half0 = (0.2 + 0.4 * share0 * share0) * self.w
+            half1 = (0.2 + 0.4 * share1 * share1) * self.w
+            colour = (132, 132, 130) if faded and self.rng.random() < 0.7 else (236, 236, 232)
+            self.poly([(self.w / 2 - half0 * 0.6, y0), (self.w / 2 + half0 * 0.6, y0),
+                       (self.w / 2 + half1 * 0.6, y1), (self.w / 2 - half1 * 0.6, y1)], colour)
+        del u
+
+    def playground(self, closed: bool) -> None:
+        u, base = self.u, self.ground_y + 120 * self.u
+        x = self.w * 0.2
+        self.line([(x, base), (x + 140 * u, base - 420 * u), (x + 280 * u, base)],
+                  (220, 60, 50), 18)
+        self.line([(x + 140 * u, base - 420 * u), (x + 620 * u, base - 420 * u)],
+                  (220, 60, 50), 18)
+        self.line([(x + 480 * u, base), (x + 620 * u, base - 420 * u), (x + 760 * u, base)],
+                  (220, 60, 50), 18)
+        for sx in (x + 300 * u, x + 420 * u):
+            self.line([(sx, base - 410 * u), (sx, base - 130 * u)], (60, 60, 60), 5)
+            self.box(sx - 40 * u, base - 134 * u, sx + 40 * u, base - 116 * u, (250, 200, 40))
+        sx = self.w * 0.68
+        self.box(sx, base - 360 * u, sx + 16 * u, base, (60, 120, 200))
+        self.box(sx + 90 * u, base - 360 * u, sx + 106 * u, base, (60, 120, 200))
+        for i in range(6):
+            y = base - 60 * u * (i + 1)
+            self.box(sx, y, sx + 106 * u, y + 10 * u, (60, 120, 200))
+        self.poly([(sx + 106 * u, base - 360 * u), (sx + 130 * u, base - 380 * u),
+                   (sx + 420 * u, base - 20 * u), (sx + 380 * u, base)], (250, 180, 40))
+        if closed:
+            for i in range(9):
+                y0 = base - (300 - 8 * i) * u
+                colour = (230, 40, 40) if i % 2 else (250, 250, 250)
+                self.line([(sx - 60 * u + i * 60 * u, y0), (sx + i * 60 * u, y0 + 6 * u)],
+                          colour, 10)
+
+
+def _draw_scene(scene: _Scene, kind: str) -> None:
+    s, rng, u = scene, scene.rng, scene.u
+    w, h, ground = s.w, s.h, s.ground_y
+    colours = ((180, 40, 40), (40, 80, 160), (220, 220, 214), (40, 40, 44), (120, 130, 140),
+               (200, 150, 40))
+    if kind in ("lamp_off", "lamp_on", "dark_path", "street_lit", "parking_lit"):
+        s.backdrop()
+        if kind == "dark_path":
+            s.grass(ground - 30 * u, (40, 60, 40))
+            s.poly([(w * 0.42, s.horizon + 20 * u), (w * 0.58, s.horizon + 20 * u),
+                    (w * 0.9, h), (w * 0.1, h)], (70, 70, 72))
+            s.lamp(w * 0.82, s.horizon + 40 * u, on=False)
+            return
+        s.road()
+        top = s.pavement()
+        if kind in ("street_lit", "parking_lit"):
+            for i in range(rng.randint(1, 3)):
+                s.car(w * (0.05 + 0.32 * i), top - 6 * u, rng.choice(colours), size=0.8)
+            s.lamp(w * 0.72, top + 60 * u, on=True)
+            s.lamp(w * 0.18, top + 20 * u, on=True)
+        else:
+            s.lamp(w * rng.uniform(0.35, 0.6), top + 80 * u, on=kind == "lamp_on")
+    elif kind in ("bins_full", "bins_clean", "bulky"):
+        s.backdrop(tall=True)
+        top = s.pavement()
+        base = top + 220 * u
+        x = w * rng.uniform(0.15, 0.3)
+        for i, colour in enumerate(((60, 120, 70), (230, 190, 40), (90, 94, 100))):
+            s.bin(x + i * 160 * u, base, colour)
+        if kind == "bins_full":
+            s.bags(x + 200 * u, base + 40 * u, 8)
+        elif kind == "bulky":
+            s.poly([(x + 480 * u, base), (x + 520 * u, base - 330 * u),
+                    (x + 620 * u, base - 320 * u), (x + 590 * u, base + 10 * u)], (214, 200, 170))
+            s.box(x + 640 * u, base - 200 * u, x + 860 * u, base, (132, 94, 60))
+            s.box(x + 660 * u, base - 180 * u, x + 840 * u, base - 110 * u, (112, 78, 48))
+            s.box(x + 880 * u, base - 170 * u, x + 1010 * u, base, (236, 236, 232))
+            s.bags(x + 300 * u, base + 30 * u, 4)
+    elif kind in ("lawn", "park_bench", "garden", "trees", "hedge", "path_litter", "bench",
+                  "bench_broken"):
+        s.backdrop(count=2)
+        s.grass(s.horizon + 4 * u)
+        if kind == "garden":
+            for i in range(4):
+                x0 = w * 0.08 + i * w * 0.23
+                s.box(x0, ground, x0 + w * 0.18, ground + 160 * u, (120, 84, 52))
+                for _j in range(14):
+                    s.disc(x0 + rng.uniform(10, w * 0.17), ground + rng.uniform(-10, 140) * u,
+                           rng.uniform(10, 22) * u, rng.choice(((40, 140, 60), (80, 170, 70),
+                                                               (220, 60, 60), (240, 200, 60))))
+        elif kind == "hedge":
+            top = s.pavement(ground + 80 * u)
+            for _j in range(16):
+                s.disc(rng.uniform(-40, w * 0.55), top - rng.uniform(0, 240) * u + 40 * u,
+                       rng.uniform(70, 130) * u, (46, rng.randint(96, 130), 50))
+        elif kind == "path_litter":
+            s.poly([(w * 0.44, s.horizon + 10 * u), (w * 0.56, s.horizon + 10 * u),
+                    (w * 0.85, h), (w * 0.15, h)], (190, 180, 160))
+            for _j in range(18):
+                s.disc(rng.uniform(0.05, 0.95) * w, rng.uniform(ground, h), 10 * u,
+                       rng.choice(((240, 240, 240), (220, 40, 40), (40, 100, 200))), 6 * u)
+        else:
+            for i in range(rng.randint(2, 3)):
+                s.tree(w * (0.15 + 0.35 * i) + rng.uniform(-40, 40) * u,
+                       ground + rng.uniform(0, 60) * u, rng.uniform(0.8, 1.2))
+            if kind in ("park_bench", "bench", "bench_broken"):
+                s.bench(w * 0.4, ground + 260 * u, broken=kind == "bench_broken")
+            if kind == "lawn":
+                for _j in range(12):
+                    s.disc(rng.uniform(0.05, 0.95) * w, rng.uniform(ground + 60 * u, h),
+                           9 * u, (96, 70, 40), 6 * u)
+    elif kind in ("playground", "playground_closed", "city_stade"):
+        s.backdrop()
+        s.grass(s.horizon + 4 * u, (96, 150, 80) if kind != "city_stade" else (60, 130, 80))
+        if kind == "city_stade":
+            for i in range(14):
+                x = w * i / 13
+                s.line([(x, s.horizon - 120 * u), (x, ground + 200 * u)], (70, 80, 90), 6)
+            s.line([(0, s.horizon - 120 * u), (w, s.horizon - 120 * u)], (70, 80, 90), 8)
+            s.box(w * 0.4, ground - 40 * u, w * 0.6, ground + 60 * u, (240, 240, 240))
+            s.lamp(w * 0.85, ground + 160 * u, on=True)
+        else:
+            s.playground(closed=kind == "playground_closed")
+    elif kind in ("pavement_bad", "pavement_ok", "kerb_high", "kerb_ok", "pothole", "steps",
+                  "steps_ok", "tyre_marks", "fence"):
+        s.backdrop()
+        if kind in ("kerb_high", "kerb_ok", "pothole", "tyre_marks"):
+            s.road()
+        top = s.pavement(ground - 120 * u if kind in ("pavement_bad", "pavement_ok")
+                         else None)
+        if kind == "pavement_bad":
+            for _j in range(7):
+                x, y = rng.uniform(0.1, 0.9) * w, rng.uniform(top + 40 * u, h - 40 * u)
+                s.line([(x, y), (x + rng.uniform(-200, 200) * u, y + rng.uniform(30, 160) * u),
+                        (x + rng.uniform(-260, 260) * u, y + rng.uniform(100, 300) * u)],
+                       (70, 68, 64), 7)
+            s.poly([(w * 0.3, top + 260 * u), (w * 0.55, top + 200 * u),
+                    (w * 0.62, top + 300 * u), (w * 0.35, top + 360 * u)], (150, 146, 138))
+            s.tree(w * 0.18, top + 30 * u)
+        elif kind == "pavement_ok":
+            for i in range(1, 6):
+                s.line([(0, top + i * 120 * u), (w, top + i * 120 * u)], (176, 172, 166), 3)
+            s.tree(w * 0.8, top + 30 * u, 0.9)
+        elif kind in ("kerb_high", "kerb_ok"):
+            x = w * 0.45
+            if kind == "kerb_ok":
+                s.poly([(x, top), (x + 300 * u, top), (x + 340 * u, top + 10 * u),
+                        (x - 40 * u, top + 10 * u)], (170, 166, 160))
+                s.box(x + 20 * u, top + 40 * u, x + 280 * u, top + 120 * u, (210, 190, 120))
+            else:
+                s.box(0, top - 30 * u, w, top + 10 * u, (120, 118, 112))
+        elif kind == "pothole":
+            s.disc(w * 0.5, (s.horizon + top) / 2 + 60 * u, 220 * u, (40, 38, 36), 70 * u)
+            s.disc(w * 0.5, (s.horizon + top) / 2 + 64 * u, 180 * u, (90, 110, 130), 52 * u)
+        elif kind == "tyre_marks":
+            for i in range(5):
+                r = (200 + 80 * i) * u
+                s.draw.arc((w * 0.5 - r, ground - r * 0.4, w * 0.5 + r, ground + r * 0.4),
+                           rng.randint(150, 200), rng.randint(300, 380), fill=(20, 20, 20),
+                           width=max(1, round(12 * u)))
+        elif kind in ("steps", "steps_ok"):
+            for i in range(8):
+                y0 = s.horizon + (h - s.horizon) * i / 8
+                s.box(w * (0.3 - 0.02 * i), y0, w * (0.7 + 0.02 * i), y0 + 30 * u,
+                      (150, 146, 140))
+            if kind == "steps_ok":
+                s.line([(w * 0.28, s.horizon - 80 * u), (w * 0.12, h - 100 * u)], (60, 120, 190),
+                       14)
+                s.line([(w * 0.72, s.horizon - 80 * u), (w * 0.88, h - 100 * u)], (60, 120, 190),
+                       14)
+        else:  # fence
+            for i in range(20):
+                x = w * i / 19
+                s.line([(x, s.horizon - 200 * u), (x, top)], (80, 110, 80), 5)
+            s.line([(0, s.horizon - 200 * u), (w, s.horizon - 200 * u)], (80, 110, 80), 8)
+            s.poly([(w * 0.4, s.horizon - 190 * u), (w * 0.62, s.horizon - 160 * u),
+                    (w * 0.56, top), (w * 0.44, top - 40 * u)], (150, 150, 140))
+    elif kind in ("crossing_faded", "crossing_ok"):
+        s.backdrop()
+        s.crossing(faded=kind == "crossing_faded")
+        s.sign_board(w * 0.88, ground + 80 * u, blank=kind == "crossing_faded")
+    elif kind in ("wrecks", "cars", "sidewalk_cars", "street_cars"):
+        s.backdrop()
+        if kind == "street_cars":
+            s.road()
+        top = s.pavement() if kind != "cars" else ground - 40 * u
+        if kind == "cars":
+            s.box(0, top, w, h, (90, 92, 96))
+            for i in range(6):
+                s.line([(w * i / 5, top + 20 * u), (w * i / 5 - 60 * u, h)], (230, 230, 226), 8)
+        for i in range(rng.randint(2, 3)):
+            x = w * (0.02 + 0.34 * i)
+            base = top + (140 if kind != "street_cars" else 0) * u
+            s.car(x, base, rng.choice(colours), wreck=kind == "wrecks" and i != 1,
+                  size=0.95)
+        if kind == "sidewalk_cars":
+            s.sign_board(w * 0.9, top + 120 * u)
+    elif kind in ("shelter_bad", "shelter_ok", "shelter_litter"):
+        s.backdrop()
+        s.road()
+        top = s.pavement()
+        s.shelter(w * 0.25, top + 160 * u, good=kind != "shelter_bad")
+        if kind == "shelter_litter":
+            s.bags(w * 0.7, top + 260 * u, 6)
+            s.bin(w * 0.78, top + 200 * u, (60, 120, 70), 0.7)
+            s.bags(w * 0.82, top + 60 * u, 3)
+    elif kind in ("sign", "sign_missing"):
+        s.backdrop()
+        top = s.pavement()
+        s.sign_board(w * 0.5, top + 200 * u, blank=kind == "sign_missing")
+    elif kind in ("hall_door", "hall_dark", "hall_fresh", "graffiti", "mural", "mailboxes",
+                  "underpass", "facades"):
+        if kind == "facades":
+            s.backdrop(count=3, tall=True)
+            top = s.pavement()
+            for i in range(3):
+                x = w * (0.05 + 0.32 * i)
+                s.box(x, s.horizon - 300 * u, x + w * 0.26, top - 4 * u,
+                      rng.choice(((236, 170, 100), (120, 180, 200), (240, 230, 210))))
+            return
+        if kind == "underpass":
+            s.box(0, 0, w, ground, (120, 116, 110))
+            s.poly([(w * 0.25, ground), (w * 0.25, ground - 420 * u), (w * 0.75, ground - 420 * u),
+                    (w * 0.75, ground)], (14, 14, 18))
+            s.pavement(ground, (110, 108, 104))
+            s.scribbles(w * 0.05, ground - 380 * u, w * 0.24, ground - 40 * u, 4)
+            return
+        if kind == "mural":
+            s.box(0, 0, w, ground, (230, 226, 214))
+            for _j in range(9):
+                s.disc(rng.uniform(0, w), rng.uniform(0.1, 0.9) * ground,
+                       rng.uniform(60, 160) * u, rng.choice(((240, 120, 60), (60, 160, 200),
+                                                             (250, 210, 60), (120, 190, 90),
+                                                             (200, 90, 160))))
+            s.pavement(ground)
+            return
+        if kind == "mailboxes":
+            s.box(0, 0, w, h, (200, 196, 186))
+            for row in range(4):
+                for col in range(6):
+                    x0, y0 = w * 0.12 + col * 150 * u, h * 0.18 + row * 170 * u
+                    bent = rng.random() < 0.3
+                    s.box(x0, y0, x0 + 130 * u, y0 + 150 * u, (150, 150, 156), (90, 90, 96), 4)
+                    if bent:
+                        s.poly([(x0, y0), (x0 + 130 * u, y0 + 20 * u), (x0 + 110 * u, y0 + 80 * u),
+                                (x0 - 10 * u, y0 + 60 * u)], (120, 120, 126))
+            return
+        s.facade(door_open=kind == "hall_door", fresh=kind == "hall_fresh",
+                 dark=kind == "hall_dark", tags=kind == "graffiti")
+    elif kind in ("shop_closed", "shops_open"):
+        s.box(0, 0, w, ground, (214, 206, 194))
+        for i in range(3):
+            x0 = w * (0.04 + 0.33 * i)
+            x1 = x0 + w * 0.29
+            if kind == "shop_closed" and i == 1:
+                s.box(x0, ground - 520 * u, x1, ground, (150, 150, 150))
+                for j in range(26):
+                    y = ground - 520 * u + j * 20 * u
+                    s.line([(x0, y), (x1, y)], (120, 120, 120), 3)
+                s.scribbles(x0, ground - 460 * u, x1, ground - 80 * u, 4)
+                continue
+            awning = rng.choice(((200, 50, 50), (40, 120, 80), (40, 90, 170), (220, 160, 40)))
+            s.box(x0, ground - 600 * u, x1, ground - 520 * u, awning)
+            glow = (255, 230, 170) if s.night else (200, 220, 230)
+            s.draw.rectangle((x0, ground - 500 * u, x1, ground - 60 * u), fill=glow)
+            s.box(x0 + w * 0.1, ground - 380 * u, x0 + w * 0.19, ground, (120, 90, 60))
+        s.pavement(ground)
+    elif kind == "bikes":
+        s.backdrop()
+        top = s.pavement()
+        for i in range(5):
+            x = w * 0.12 + i * 190 * u
+            s.draw.arc((x, top + 60 * u, x + 140 * u, top + 260 * u), 180, 360,
+                       fill=s.dim((80, 84, 90)), width=max(1, round(14 * u)))
+            if i % 2 == 0:
+                for wx in (x - 20 * u, x + 160 * u):
+                    s.draw.ellipse((wx - 70 * u, top + 120 * u, wx + 70 * u, top + 260 * u),
+                                   outline=s.dim((30, 30, 30)), width=max(1, round(10 * u)))
+                s.line([(x - 20 * u, top + 190 * u), (x + 70 * u, top + 110 * u),
+                        (x + 160 * u, top + 190 * u)], rng.choice(colours), 12)
+    else:
+        raise ValueError(f"no picture for {kind!r}")
+
+
+def _children(scene: _Scene) -> None:
+    for i in range(scene.rng.randint(2, 3)):
+        scene.child(scene.w * (0.3 + 0.2 * i) + scene.rng.uniform(-40, 40) * scene.u,
+                    scene.h - scene.rng.uniform(40, 140) * scene.u)
+
+
+def _exif(shot: _Shot) -> bytes:
+    exif = Image.Exif()
+    stamp = shot.taken.strftime("%Y:%m:%d %H:%M:%S")
+    exif[0x010F], exif[0x0110], exif[0x0132] = shot.make, shot.model, stamp
+    if shot.portrait:
+        exif[0x0112] = 6
+    details = exif.get_ifd(0x8769)
+    details[0x9003] = details[0x9004] = stamp
+    if shot.gps:
+        gps = exif.get_ifd(0x8825)
+        for (ref_tag, value_tag), value, refs in (((1, 2), shot.gps[0], "NS"),
+                                                  ((3, 4), shot.gps[1], "EW")):
+            degrees = abs(value)
+            whole = int(degrees)
+            minutes = int((degrees - whole) * 60)
+            seconds = round(((degrees - whole) * 60 - minutes) * 60 * 10000)
+            gps[ref_tag] = refs[0] if value >= 0 else refs[1]
+            gps[value_tag] = (IFDRational(whole, 1), IFDRational(minutes, 1),
+                              IFDRational(seconds, 10000))
+    return exif.tobytes()
+
+
+def _write_photo(folder: Path, shot: _Shot) -> None:
+    """Draw the photo and save it as a phone would: sideways when held upright, with the
+    EXIF orientation saying how to turn it."""
+    scene = _Scene(shot)
+    _draw_scene(scene, shot.scene)
+    if shot.children:
+        _children(scene)
+    image = scene.image
+    if shot.portrait:  # orientation 6: the upright picture is the stored one turned right
+        image = image.transpose(Image.Transpose.ROTATE_90)
+    target = folder / shot.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    image.save(target, "JPEG", quality=PHOTO_QUALITY, exif=_exif(shot))
+    for copy in shot.copies:
+        (folder / copy).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(target, folder / copy)
+
+
+# -- drawing the plans -------------------------------------------------------------------
+
+def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
+    from perr_desktop import paths
+
+    name = "LiberationSans-Bold.ttf" if bold else "LiberationSans-Regular.ttf"
+    return ImageFont.truetype(str(paths.resources_dir() / "fonts" / name), size)
+
+
+def _route_points(plan: _Map, route: Sequence[int]) -> list[tuple[float, float]]:
+    """The route through the streets: the shortest way from each stop to the next."""
+    graph: dict[tuple[float, float], dict[tuple[float, float], float]] = {}
+    for _name, points, _style in plan.streets:
+        for a, b in itertools.pairwise(points):
+            length = math.dist((a[0] * PLAN_METRES[0], a[1] * PLAN_METRES[1]),
+                               (b[0] * PLAN_METRES[0], b[1] * PLAN_METRES[1]))
+            graph.setdefault(a, {})[b] = length
+            graph.setdefault(b, {})[a] = length
+    path = [plan.places[route[0]].at]
+    for start, end in itertools.pairwise(route):
+        source, target = plan.places[start].at, plan.places[end].at
+        distance, previous = {source: 0.0}, {}
+        queue = [(0.0, source)]
+        while queue:
+            length, node = heapq.heappop(queue)
+            if node == target:
+                break
+            if length > distance[node]:
+                continue
+            for other, step in graph[node].items():
+                if length + step < distance.get(other, math.inf):
+                    distance[other], previous[other] = length + step, node
+                    heapq.heappush(queue, (length + step, other))
+        leg, node = [], target
+        while node != source:
+            leg.append(node)
+            node = previous[node]
+        path += reversed(leg)
+    return path
+
+
+def _write_plan(target: Path, plan: _Map, route: Sequence[int], subtitle: str) -> None:
+    """A clean schematic map: streets as grey bands with their names, green spaces,
+    labelled buildings, the route as a dotted line; the pins are the application's."""
+    width, height = PLAN_PIXELS
+    image = Image.new("RGB", PLAN_PIXELS, (246, 244, 238))
+    draw = ImageDraw.Draw(image)
+
+    def px(point: tuple[float, float]) -> tuple[float, float]:
+        return point[0] * width, point[1] * height
+
+    small, label, bold = _font(18), _font(20), _font(26, bold=True)
+    for name, (x0, y0, x1, y1) in plan.green:
+        draw.rounded_rectangle((*px((x0, y0)), *px((x1, y1))), radius=18,
+                               fill=(204, 228, 192), outline=(160, 200, 150), width=2)
+        draw.text(px(((x0 + x1) / 2, y1 - 0.03)), name, font=small, fill=(60, 110, 60),
+                  anchor="mm")
+    if plan.water:
+        draw.ellipse((*px(plan.water[:2]), *px(plan.water[2:])), fill=(176, 210, 236),
+                     outline=(130, 180, 220), width=3)
+        draw.text(px(((plan.water[0] + plan.water[2]) / 2, (plan.water[1] + plan.water[3]) / 2)),
+                  "Étang", font=small, fill=(50, 100, 150), anchor="mm")
+    for name, (x0, y0, x1, y1) in plan.buildings:
+        draw.rectangle((*px((x0, y0)), *px((x1, y1))), fill=(232, 222, 206),
+                       outline=(200, 186, 166), width=2)
+        centre = px(((x0 + x1) / 2, (y0 + y1) / 2))
+        text = name if draw.textlength(name, font=small) < (x1 - x0) * width - 8 \
+            else name.replace(" ", "\n", 1)
+        draw.multiline_text(centre, text, font=small, fill=(110, 96, 80), anchor="mm",
+                            align="center")
+    widths = {"major": 34, "minor": 24, "path": 10}
+    for layer in ("edge", "fill"):
+        for _name, points, style in plan.streets:
+            line = [px(p) for p in points]
+            if style == "path":
+                if layer == "fill":
+                    draw.line(line, fill=(214, 196, 160), width=widths[style], joint="curve")
+                continue
+            if layer == "edge":
+                draw.line(line, fill=(176, 176, 172), width=widths[style] + 6, joint="curve")
+            else:
+                draw.line(line, fill=(214, 214, 210) if style == "minor" else (204, 204, 200),
+                          width=widths[style], joint="curve")
+    # The route: a dot every 16 pixels along the way.
+    path = [px(p) for p in _route_points(plan, route)]
+    carry = 0.0
+    for (x0, y0), (x1, y1) in itertools.pairwise(path):
+        length = math.dist((x0, y0), (x1, y1))
+        position = carry
+        while position < length:
+            x, y = x0 + (x1 - x0) * position / length, y0 + (y1 - y0) * position / length
+            draw.ellipse((x - 5, y - 5, x + 5, y + 5), fill=(214, 72, 52))
+            position += 16
+        carry = position - length
+    # Street names beside their longest stretch that leaves room (inside the picture,
+    # clear of the title and the north arrow), turned to read along it.
+    reserved = ((0, 0, 570, 128), (width - 100, 0, width, 124), (0, height - 60, 260, height))
+    for name, points, style in plan.streets:
+        font = label if style != "path" else small
+        size = draw.textbbox((0, 0), name, font=font)
+        flat = Image.new("RGBA", (size[2] + 8, size[3] + 8), (0, 0, 0, 0))
+        ImageDraw.Draw(flat).text((4, 4), name, font=font,
+                                  fill=(70, 70, 70, 255) if style != "path" else (120, 96, 60,
+                                                                                   255))
+        offset = 30 if style != "path" else 20  # beside the band and the route, not on it
+        spots = []
+        for a, b in sorted(itertools.pairwise(points),
+                           key=lambda pair: -math.dist(px(pair[0]), px(pair[1]))):
+            (x0, y0), (x1, y1) = px(a), px(b)
+            angle = math.degrees(math.atan2(y1 - y0, x1 - x0))
+            angle = angle - 180 if angle > 90 else angle + 180 if angle < -90 else angle
+            tile = flat.rotate(-angle, expand=True, resample=Image.Resampling.BICUBIC)
+            normal = math.radians(angle - 90)
+            for share in (0.3, 0.7, 0.5):
+                left = round(x0 + (x1 - x0) * share + math.cos(normal) * offset
+                             - tile.width / 2)
+                top = round(y0 + (y1 - y0) * share + math.sin(normal) * offset
+                            - tile.height / 2)
+                spots.append((tile, left, top))
+        for tile, left, top in spots:
+            right, bottom = left + tile.width, top + tile.height
+            if 8 <= left and right <= width - 8 and 8 <= top and bottom <= height - 8 and \
+                    not any(left < x1 and x0 < right and top < y1 and y0 < bottom
+                            for x0, y0, x1, y1 in reserved):
+                break
+        else:
+            tile, left, top = spots[0]
+            left = min(max(left, 8), width - 8 - tile.width)
+            top = min(max(top, 8), height - 8 - tile.height)
+        image.paste(tile, (left, top), tile)
+    # Title, north arrow, scale.
+    draw.rounded_rectangle((20, 20, 560, 118), radius=12, fill=(255, 255, 255),
+                           outline=(190, 190, 186), width=2)
+    draw.text((40, 34), plan.title, font=bold, fill=(40, 40, 40))
+    draw.text((40, 74), subtitle, font=label, fill=(90, 90, 90))
+    draw.polygon([(width - 60, 30), (width - 78, 84), (width - 60, 72), (width - 42, 84)],
+                 fill=(60, 60, 60))
+    draw.text((width - 60, 100), "N", font=label, fill=(60, 60, 60), anchor="mm")
+    bar = 100 * width / PLAN_METRES[0]
+    draw.rectangle((30, height - 44, 30 + bar, height - 36), fill=(60, 60, 60))
+    draw.text((36 + bar, height - 40), "100 m", font=small, fill=(60, 60, 60), anchor="lm")
+    image.save(target, "PNG", compress_level=1)
+
+
+# -- planning and writing the walks ------------------------------------------------------
+
+WALK_FIRST_NAMES = {
+    "femme": ("Sophie", "Claire", "Valérie", "Isabelle", "Karine", "Laetitia", "Amandine"),
+    "homme": ("Olivier", "Julien", "Arnaud", "Laurent", "Vincent", "Fabrice", "Jérémy"),
+}
+WALK_SURNAMES = ("Delage", "Fougère", "Rambaud", "Chaigne", "Lavergne", "Bonnin", "Mairand",
+                 "Courivaud", "Sauvaget", "Desbordes", "Jamain", "Valade")
+CHILDREN_SCENES = {"playground", "park_bench", "garden", "lawn", "bench", "city_stade"}
+STOP_SCENES = {"place": "shops_open", "equipement": "sign", "hall": "facades",
+               "parking": "cars", "ecole": "crossing_ok", "arret": "shelter_ok",
+               "parc": "park_bench", "jeux": "playground", "commerces": "shops_open",
+               "passage": "trees", "rue": "street_cars"}
+NIGHT_STOP_SCENES = {"hall": "street_lit", "parking": "parking_lit", "passage": "dark_path",
+                     "parc": "lamp_on", "equipement": "lamp_on", "place": "street_lit"}
+
+
+@dataclass
+class _Step:
+    day: dt.date
+    status: str
+    channel: str = ""
+    note: str = ""
+    reminder: dt.date | None = None
+
+
+@dataclass
+class _Note:
+    """An observation to write."""
+
+    finding: _Finding
+    stop: int | None
+    moment: dt.datetime  # local time, when it was typed
+    values: dict[str, Any]
+    text: str
+    positive: bool
+    priority: int | None
+    proposal: str = ""
+    feeling: str = ""
+    position: tuple[float, float] | None = None
+    histories: dict[str, list[_Step]] = field(default_factory=dict)
+    later: dict[str, list[_Step]] = field(default_factory=dict)  # bodies added afterwards
+    after: str = ""  # on a repeated walk: "fixed" or "still"
+    id: str = ""
+
+
+@dataclass
+class _WalkPlan:
+    code: str
+    name: str  # its folder among the photos
+    route: tuple[int, ...]
+    day: dt.date
+    period: str
+    start: str
+    weather: str
+    title: str
+    notes: str
+    previous: _WalkPlan | None = None
+    participants: list[tuple[str, str | None, str, str]] = field(default_factory=list)
+    counted: int = 0
+    arrivals: list[dt.datetime] = field(default_factory=list)
+    observations: list[_Note] = field(default_factory=list)
+    shots: list[_Shot] = field(default_factory=list)
+    walk_id: str = ""
+    stop_ids: list[str] = field(default_factory=list)
+    dossiers: dict[str, tuple[dt.date, str] | None] = field(default_factory=dict)
+
+
+def _utc_stamp(moment: dt.datetime) -> str:
+    """A local (Paris) time as the records' UTC timestamp."""
+    from perr_desktop.domain.meetings import TIMEZONE
+
+    return moment.replace(tzinfo=TIMEZONE).astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _month_start(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+class _Walks:
+    """Plans two walks per council (pure computation, so that their pictures can be drawn
+    in the background), then writes them through the services."""
+
+    def __init__(self, builder: _Builder, taken: dict[str, set[dt.date]], seed: int) -> None:
+        self.b, self.db, self.today = builder, builder.db, builder.today
+        # A generator of their own: the meetings draw the same whatever the walks do.
+        self.rng = random.Random(f"{seed}/walks")
+        self.taken = {code: set(days) for code, days in taken.items()}
+        self.codes = [plan.code for plan in PLANS if plan.code in builder.councils]
+        self.plans: list[_WalkPlan] = []
+        self.jobs: dict[str, list[Future]] = {}
+        self.folder = Path()
+        self.observations = self.photos = 0
+        self.surnames: list[str] = []
+        self.agents: dict[tuple[str, str], str] = {}
+
+    # -- planning ------------------------------------------------------------------------
+
+    def plan(self) -> None:
+        rng = self.rng
+        # Basseau is journeys 4 and 5: a night walk, walked again a year later.
+        others = [code for code in self.codes if code != "basseau-grande-garenne"]
+        repeats = {"basseau-grande-garenne", *rng.sample(others, min(len(others),
+                                                                   rng.choice((1, 2))))}
+        by_day = {rng.choice(others)} if len(others) > 1 else set()  # no night walk there
+        for code in self.codes:
+            self.plan_council(code, code in repeats, code not in by_day)
+
+    def plan_council(self, code: str, repeat: bool, night: bool) -> None:
+        rng, plan = self.rng, MAPS[code]
+        if repeat:
+            periods = ("nuit", "nuit") if night else ("jour", "jour")
+        elif night:
+            periods = ("nuit", "jour") if rng.random() < 0.5 else ("jour", "nuit")
+        else:
+            periods = ("jour", "jour")
+        if code == "basseau-grande-garenne":
+            periods = ("nuit", "nuit")
+        recent = self.walk_day(code, self.today - dt.timedelta(days=rng.randint(15, 40)),
+                               periods[1])
+        older = self.walk_day(code, recent - dt.timedelta(days=364 + rng.choice((-7, 0, 7))),
+                              periods[0])
+        first = self.walk(code, "1", plan.routes[0], older, periods[0])
+        second = self.walk(code, "2", plan.routes[0] if repeat else plan.routes[1], recent,
+                           periods[1], first if repeat else None)
+        self.plans += [first, second]
+
+    def walk_day(self, code: str, day: dt.date, period: str) -> dt.date:
+        """The nearest earlier day the walk can take place: a weekday evening by night,
+        a Wednesday afternoon or a Saturday morning by day; no holiday, no meeting."""
+        days = (1, 2, 3) if period == "nuit" else (2, 5)
+        for back in range(120):
+            candidate = day - dt.timedelta(days=back)
+            if candidate.weekday() in days and not _closed(candidate) \
+                    and candidate not in self.taken.get(code, set()):
+                self.taken.setdefault(code, set()).add(candidate)
+                return candidate
+        return day
+
+    def start_time(self, day: dt.date, period: str) -> str:
+        if period == "jour":
+            return "10:00" if day.weekday() == 5 else "14:00"
+        # An hour or so after sunset.
+        return {11: "18:00", 12: "18:00", 1: "18:00", 2: "19:00", 10: "19:00", 3: "20:00",
+                9: "20:30", 4: "21:00", 8: "21:30"}.get(day.month, "21:45")
+
+    def walk(self, code: str, number: str, route: tuple[int, ...], day: dt.date, period: str,
+             previous: _WalkPlan | None = None) -> _WalkPlan:
+        rng, plan, local = self.rng, MAPS[code], LOCAL[code]
+        season = ("hiver" if day.month in (12, 1, 2) else "été" if day.month in (6, 7, 8)
+                  else "mi-saison")
+        title = f"Diagnostic en marchant {local.of}" + (" (nuit)" if period == "nuit" else "")
+        first_stop = plan.places[route[0]].name
+        if previous is not None:
+            title += ", un an après"
+            notes = (f"Même parcours que le {_long_date(previous.day)}, pour comparer avant "
+                     f"et après. Rendez-vous : {first_stop}.")
+        elif code in self.b.founded and day < self.b.founded[code]:
+            notes = ("Organisé par le centre social avec des habitants volontaires, avant le "
+                     f"tirage au sort du conseil citoyen. Rendez-vous : {first_stop}.")
+        else:
+            notes = (f"Parcours préparé en réunion de bureau. Rendez-vous : {first_stop}. "
+                     "Restitution prévue à la prochaine séance plénière.")
+        walk = _WalkPlan(code, f"{code}-{number}", route, day, period,
+                         self.start_time(day, period), rng.choice(WEATHER[(season, period)]),
+                         title, notes, previous)
+        self.people(walk)
+        self.notes(walk)
+        self.pictures(walk)
+        return walk
+
+    def people(self, walk: _WalkPlan) -> None:
+        rng, code = self.rng, walk.code
+        walk.participants.append(("animateur", self.b.facilitators[code], "", ""))
+        _council_id, members = self.b.councils[code]
+        iso = walk.day.isoformat()
+        residents = [m for m in members if m.college == "habitants"
+                     and (m.left_on is None or m.left_on.isoformat() > iso)]
+        if code not in self.b.founded:  # an active council: its members of the day
+            residents = [m for m in residents if m.joined_on.isoformat() <= iso]
+        named = rng.sample(residents, min(len(residents), rng.randint(3, 5)))
+        named.sort(key=lambda m: m.role != "secretaire")
+        for i, member in enumerate(named):
+            role = "preneur_notes" if i == 0 else "photographe" if i == 1 else "habitant"
+            walk.participants.append((role, member.person_id, "", ""))
+        if walk.previous is not None:
+            partners = [p for p in walk.previous.participants if p[0] == "partenaire"]
+        else:
+            partners = []
+            logelia, city = rng.random() < 0.8, rng.random() < 0.6
+            if code == "basseau-grande-garenne" or not (logelia or city):
+                logelia = city = True
+            for wanted, organisation in ((logelia, "Logélia – agence de proximité"),
+                                         (city, MAPS[code].technician)):
+                if wanted:  # the same agent comes to each of the council's walks
+                    if (code, organisation) not in self.agents:
+                        self.agents[(code, organisation)] = self.stranger()
+                    partners.append(("partenaire", None, self.agents[(code, organisation)],
+                                     organisation))
+            police = [p for p in self.b.partners
+                      if self.b.directory[p].get("organisation", "").startswith("Police")]
+            if walk.period == "nuit" and police and LOCAL[code].town == "Ville d'Angoulême" \
+                    and rng.random() < 0.5:
+                partners.append(("partenaire", police[0], "", ""))
+        walk.participants += partners
+        total = 12 if code == "basseau-grande-garenne" and walk.previous is None \
+            else rng.randint(6, 14)
+        walk.counted = max(0, total - len(named))
+
+    def stranger(self) -> str:
+        """Someone who comes for a partner and is not in the directory: a surname of
+        their own while there are some left."""
+        if not self.surnames:
+            self.surnames = list(WALK_SURNAMES)
+            self.rng.shuffle(self.surnames)
+        gender = self.rng.choice(("femme", "homme"))
+        return f"{self.rng.choice(WALK_FIRST_NAMES[gender])} {self.surnames.pop()}"
+
+    def notes(self, walk: _WalkPlan) -> None:
+        """The observations, stop by stop, each a few minutes after the last."""
+        rng, plan = self.rng, MAPS[walk.code]
+        places = [plan.places[i] for i in walk.route]
+        wanted = rng.randint(8, 15)
+        forced: dict[int, list[tuple[_Finding, dict[str, Any], str]]] = {}
+        if walk.previous is not None:
+            for note in walk.previous.observations:
+                if note.positive or note.stop is None or not (note.finding.fixed
+                                                              or note.finding.still):
+                    continue
+                if note.finding.key != "lamp" and rng.random() < 0.35:
+                    continue
+                fixed = any(step.status == "resolu" and step.day < walk.day
+                            for steps in note.histories.values() for step in steps)
+                after = "fixed" if fixed and note.finding.fixed else "still"
+                if after == "still" and not note.finding.still:
+                    continue
+                forced.setdefault(note.stop, []).append((note.finding, note.values, after))
+        elif walk.name.endswith("-1"):  # the first walk: its follow-up is the longest
+            for key, where in (("lamp", "basseau-grande-garenne"), *SCRIPTED.items()):
+                if walk.code != where:
+                    continue
+                finding = FINDING[key]
+                spots = [i for i, place in enumerate(places)
+                         if place.kind in finding.kinds]
+                stop = 2 if key == "lamp" else spots[-1]
+                values = {"n": 12, "weeks": 3} if key == "lamp" else {}
+                forced.setdefault(stop, []).append((finding, values, ""))
+        used = {finding.key for items in forced.values() for finding, _v, _a in items}
+        if walk.previous is not None:  # a problem seen a year ago is not new
+            used |= {note.finding.key for note in walk.previous.observations
+                     if not note.finding.positive}
+        found = [list(forced.get(i, ())) for i in range(len(places))]
+        # Something at every stop, then more where there is more to see (three at most).
+        for i, place in enumerate(places):
+            if not found[i]:
+                self.add_finding(walk, place, found[i], used)
+        open_stops = [i for i in range(len(places)) if len(found[i]) < 3]
+        while sum(map(len, found)) < wanted and open_stops:
+            i = rng.choice(open_stops)
+            if not self.add_finding(walk, places[i], found[i], used) or len(found[i]) == 3:
+                open_stops.remove(i)
+        # Strong points and problems, always some of both.
+        def strong(finding: _Finding, after: str) -> bool:
+            return finding.positive or after == "fixed"
+
+        for positive, least in ((True, 2), (False, 3)):
+            for i in rng.sample(range(len(places)), len(places)):
+                if sum(strong(f, a) == positive for items in found
+                       for f, _v, a in items) >= least:
+                    break
+                drawn = [k for k, (f, _v, a) in enumerate(found[i])
+                         if not a and not f.script and f.positive != positive]
+                if sum(map(len, found)) >= 15 or len(found[i]) == 3:
+                    if not drawn:
+                        continue
+                    used.discard(found[i].pop(drawn[-1])[0].key)
+                self.add_finding(walk, places[i], found[i], used, positive)
+        moment = dt.datetime.combine(walk.day, dt.time.fromisoformat(walk.start)) \
+            + dt.timedelta(minutes=rng.randint(8, 14))
+        for i, place in enumerate(places):
+            walk.arrivals.append(moment - dt.timedelta(seconds=rng.randint(60, 150)))
+            for finding, values, after in found[i]:
+                walk.observations.append(self.note(walk, i, place, finding, values, after,
+                                                   moment))
+                moment += dt.timedelta(minutes=rng.randint(6, 9), seconds=rng.randint(0, 59))
+            moment += dt.timedelta(minutes=rng.randint(3, 7))
+
+    def add_finding(self, walk: _WalkPlan, place: _Place,
+                    items: list[tuple[_Finding, dict[str, Any], str]], used: set[str],
+                    positive: bool | None = None) -> bool:
+        finding = self.draw_finding(walk.code, place.kind, walk.period, used, positive)
+        if finding is None:
+            return False
+        used.add(finding.key)
+        items.append((finding, {}, ""))
+        return True
+
+    def draw_finding(self, code: str, kind: str, period: str, used: set[str],
+                     positive: bool | None = None) -> _Finding | None:
+        """A finding that fits the stop: a strong point about one time in three, unless
+        ``positive`` says which is wanted."""
+        rng = self.rng
+        fitting = [f for f in FINDINGS if kind in f.kinds and f.when in ("", period)
+                   and f.key not in used and not f.script and f.only in ("", code)]
+        if positive is not None:
+            return rng.choice([f for f in fitting if f.positive == positive] or [None])
+        positive = rng.random() < 0.38
+        pool = [f for f in fitting if f.positive == positive] or fitting
+        return rng.choice(pool) if pool else None
+
+    def note(self, walk: _WalkPlan, index: int, place: _Place, finding: _Finding,
+             values: dict[str, Any], after: str, moment: dt.datetime) -> _Note:
+        rng = self.rng
+        # The building is the one the stop is at, if it is at one.
+        at = re.search(r"\btour ([A-Z0-9]+)\b", f"{place.name} {place.address}")
+        values = {"n": rng.randint(2, 48), "tower": rng.choice(MAPS[walk.code].towers),
+                  "weeks": rng.randint(2, 6), **values}
+        if at:
+            values["tower"] = at.group(1)
+        positive = finding.positive or after == "fixed"
+        template = finding.fixed if after == "fixed" else finding.still if after == "still" \
+            else finding.text
+        priority = None if positive else rng.randint(*finding.priority)
+        if after == "still" and priority and priority > 1:
+            priority -= 1  # not repaired in a year: more urgent now
+        position = None
+        if rng.random() < 0.85:
+            position = tuple(min(0.98, max(0.02, place.at[k] + rng.uniform(-0.03, 0.03)))
+                             for k in (0, 1))
+        note = _Note(finding, index, moment, values, template.format(**values), positive,
+                     priority, "" if positive else finding.proposal,
+                     finding.feeling if not after and (finding.feeling and rng.random() < 0.7)
+                     else "", position, after=after)  # type: ignore[arg-type]
+        if not positive:
+            for body in finding.bodies:
+                note.histories[body] = self.history(walk, body, finding, note)
+        return note
+
+    # -- follow-up -----------------------------------------------------------------------
+
+    def history(self, walk: _WalkPlan, body: str, finding: _Finding, note: _Note
+                ) -> list[_Step]:
+        """What happened since the walk, up to today: sent a week later, then the
+        body's answers (or none)."""
+        rng, today = self.rng, self.today
+        script = finding.script if walk.previous is None and not note.after else ""
+        if finding.key == "lamp" and walk.code == "basseau-grande-garenne" and not note.after \
+                and walk.previous is None:
+            script = "lamp"
+        if body not in walk.dossiers:  # one dossier per body, sent a week after the walk
+            recent = (today - walk.day).days < 120
+            walk.dossiers[body] = None if recent and rng.random() < 0.15 else (
+                walk.day + dt.timedelta(days=rng.randint(5, 9)),
+                "courrier" if body in ("ville", "departement") else
+                rng.choice(("mail", "mail", "courrier")))
+        if walk.dossiers[body] is None:
+            return []  # not sent yet
+        sent, channel = walk.dossiers[body]  # type: ignore[misc]
+        steps = [_Step(sent, "transmis", channel, rng.choice(SENT_NOTES[channel]))]
+        day = sent
+
+        def later(low: int, high: int) -> dt.date:
+            return day + dt.timedelta(days=rng.randint(low, high))
+
+        if script == "lamp":
+            day = later(25, 40)
+            planned = _month_start(walk.day, 4)
+            steps.append(_Step(day, "programme", "reponse_ecrite",
+                               "Remplacement du mât et de la lanterne programmé pour "
+                               f"{format_date(planned, 'MMMM yyyy', lang='fr')}.",
+                               planned + dt.timedelta(days=15)))
+            steps.append(_Step(planned + dt.timedelta(days=rng.randint(3, 20)), "resolu",
+                               "reunion_gup", "Lampadaire remplacé ; vérifié de nuit par deux "
+                               "membres du conseil."))
+        elif script == "reoriente":
+            day = later(15, 30)
+            steps.append(_Step(day, "reoriente", "reponse_ecrite",
+                               "Hors compétence de la Ville : la route de Bordeaux est une "
+                               "route départementale. Signalement réorienté vers le "
+                               "Département (agence technique territoriale)."))
+            day = later(2, 6)
+            note.later["departement"] = [
+                _Step(day, "transmis", "mail", "Dossier transmis au Département, à la "
+                      "demande de la Ville."),
+                _Step(later(30, 50), "pris_en_compte", "reponse_ecrite",
+                      "Le Département prévoit un comptage des véhicules avant de décider "
+                      "d'un aménagement.", None)]
+            reply = note.later["departement"][-1]
+            reply.reminder = reply.day + dt.timedelta(days=rng.randint(60, 90))
+        elif script == "refuse":
+            steps.append(_Step(later(20, 45), "refuse", "reponse_ecrite",
+                               "La Ville ne pose pas de ralentisseur sur cette voie, "
+                               "empruntée par les bus ; des contrôles de vitesse sont "
+                               "proposés à la place."))
+        else:
+            urgent = (note.priority or 3) == 1
+            outcome = rng.choices(
+                ("silence", "relance", "pris", "programme", "en_cours", "vite"),
+                (14, 12, 22, 26 + 8 * urgent, 10, 14 + 8 * urgent))[0]
+            answer = rng.choice(ANSWERS.get(body, ANSWERS["ville"]))
+            if outcome == "relance":
+                steps.append(_Step(later(35, 60), "transmis", "mail",
+                                   "Relance par courriel, sans réponse à ce jour."))
+            elif outcome in ("pris", "programme", "en_cours"):
+                # Some answer straight away with a date for the work.
+                if outcome != "programme" or rng.random() < 0.5:
+                    day = later(10, 40)
+                    reminder = day + dt.timedelta(days=rng.randint(30, 75)) \
+                        if outcome == "pris" and rng.random() < 0.7 else None
+                    steps.append(_Step(day, "pris_en_compte",
+                                       rng.choice(("reponse_ecrite", "mail", "telephone")),
+                                       answer, reminder))
+                if outcome == "programme":
+                    day = later(15, 45) if len(steps) > 1 else later(8, 25)
+                    planned = _month_start(day, rng.randint(2, 8))
+                    steps.append(_Step(day, "programme", rng.choice(("reponse_ecrite",
+                                                                     "reunion_gup")),
+                                       "Intervention programmée pour "
+                                       f"{format_date(planned, 'MMMM yyyy', lang='fr')}.",
+                                       planned + dt.timedelta(days=rng.randint(10, 25))))
+                    if rng.random() < 0.6:
+                        steps.append(_Step(planned + dt.timedelta(days=rng.randint(0, 25)),
+                                           "resolu", rng.choice(("reunion_gup", "telephone",
+                                                                 "mail")),
+                                           rng.choice(RESOLVED_NOTES)))
+                elif outcome == "en_cours":
+                    day = later(20, 60)
+                    end = _month_start(day, rng.randint(1, 3))
+                    steps.append(_Step(day, "en_cours", "reunion_gup",
+                                       "Travaux commencés ; fin annoncée pour "
+                                       f"{format_date(end, 'MMMM yyyy', lang='fr')}.",
+                                       end + dt.timedelta(days=14)))
+            elif outcome == "vite":
+                steps.append(_Step(later(7, 30), "resolu", rng.choice(("telephone", "mail")),
+                                   "Intervention faite dans les jours qui ont suivi l'envoi."))
+        note.later = {body: [s for s in history if s.day <= today]
+                      for body, history in note.later.items()}
+        return [s for s in steps if s.day <= today]
+
+    # -- photos --------------------------------------------------------------------------
+
+    def pictures(self, walk: _WalkPlan) -> None:
+        """Who photographed what, with which phone, at what time."""
+        rng, plan = self.rng, MAPS[walk.code]
+        people = {role: person for role, person, _name, _org in walk.participants}
+        facilitator = self.b.directory[people["animateur"]]["first_name"]
+        owners = [(facilitator, PHONES[1])]
+        if people.get("photographe"):
+            owners.append((self.b.directory[people["photographe"]]["first_name"], PHONES[0]))
+        if people.get("preneur_notes") and rng.random() < 0.7:
+            owners.append((self.b.directory[people["preneur_notes"]]["first_name"],
+                           PHONES[2]))
+        # Some Android phones have their location turned off.
+        located = {phone: not (phone == PHONES[2] and rng.random() < 0.5)
+                   for _owner, phone in owners}
+        counters = {phone: rng.randint(1200, 8800) for _owner, phone in owners}
+        names: set[Path] = set()
+        night, overcast = walk.period == "nuit", any(
+            word in walk.weather for word in ("Gris", "Nuageux", "averses", "Averses",
+                                              "Bruine", "Orageux"))
+
+        def shot(moment: dt.datetime, scene: str, owner_phone: tuple[str, tuple[str, str]],
+                 place: _Place, **fields: Any) -> _Shot:
+            owner, (make, model) = owner_phone
+            if make == "Apple":
+                counters[owner_phone[1]] += 1
+                name = f"IMG_{counters[owner_phone[1]]:04d}.JPG"
+            else:
+                name = f"{moment:%Y%m%d_%H%M%S}.jpg"
+                if make == "Xiaomi":
+                    name = "IMG_" + name
+            path = Path(f"{owner} ({model})") / name
+            while path in names:  # two shots in the same second: the phone's clock moves on
+                moment += dt.timedelta(seconds=1)
+                path = path.with_name(("IMG_" if make == "Xiaomi" else "")
+                                      + f"{moment:%Y%m%d_%H%M%S}.jpg")
+            names.add(path)
+            lat, lon = _position(plan, place.at)
+            gps = (lat + rng.uniform(-0.00015, 0.00015), lon + rng.uniform(-0.0002, 0.0002)) \
+                if located[owner_phone[1]] else None
+            return _Shot(path, rng.getrandbits(64), scene, night, overcast, moment, make,
+                         model, gps, portrait=make != "Xiaomi" and rng.random() < 0.3,
+                         **fields)
+
+        stops = [MAPS[walk.code].places[i] for i in walk.route]
+        # A view of a few stops, from the facilitator's phone, on arrival.
+        children_wanted = 2 if walk.code == "basseau-grande-garenne" \
+            and walk.previous is None else rng.choice((0, 1, 1, 2))
+        viewed = sorted(rng.sample(range(len(stops)), rng.randint(2, 3)))
+        if children_wanted:
+            green = [i for i, place in enumerate(stops) if place.kind in ("parc", "jeux")]
+            viewed = sorted(set(viewed) | set(green[:children_wanted]))
+        for i in viewed:
+            place = stops[i]
+            scenes = NIGHT_STOP_SCENES if night else {}
+            kids = children_wanted > 0 and place.kind in ("parc", "jeux")
+            scene = "playground" if kids else scenes.get(place.kind, STOP_SCENES[place.kind])
+            if kids:
+                children_wanted -= 1
+            walk.shots.append(shot(walk.arrivals[i], scene, owners[0], place, stop=i,
+                                   children=kids, identifiable=kids,
+                                   caption=f"Vue d'ensemble : {place.name}"))
+        for index, note in enumerate(walk.observations):
+            place = stops[note.stop] if note.stop is not None else stops[0]
+            scene = note.finding.fixed_scene if note.after == "fixed" and \
+                note.finding.fixed_scene else note.finding.scene
+            kids = children_wanted > 0 and scene in CHILDREN_SCENES
+            if kids:
+                children_wanted -= 1
+            # Within a minute or two of typing it: observations are six minutes apart or
+            # more, so the nearest in time is the right one.
+            order = rng.sample(owners, len(owners))
+            taken = note.moment + dt.timedelta(seconds=rng.randint(-60, 90))
+            walk.shots.append(shot(taken, scene, order[0], place, observation=index,
+                                   children=kids, identifiable=kids))
+            if len(order) > 1 and rng.random() < 0.25:
+                walk.shots.append(shot(taken + dt.timedelta(seconds=rng.randint(15, 45)),
+                                       scene, order[1], place, observation=index))
+        # One photo shared into another phone's folder (same bytes): stored once.
+        if len(owners) > 1 and rng.random() < 0.6:
+            shared = rng.choice([s for s in walk.shots if s.observation is not None])
+            other = next(f"{o} ({p[1]})" for o, p in owners if f"{o} ({p[1]})"
+                         != shared.path.parent.name)
+            shared.copies = (Path(other) / shared.path.name,)
+
+    # -- writing -------------------------------------------------------------------------
+
+    def draw(self, pool: ThreadPoolExecutor, folder: Path) -> None:
+        """Start drawing the plans, then the photos, in the background."""
+        self.folder = folder
+        for walk in self.plans:
+            if walk.previous is None:
+                subtitle = "Parcours du diagnostic en marchant" + (
+                    " de nuit" if walk.period == "nuit" else "")
+                self.jobs[walk.name] = [pool.submit(
+                    _write_plan, folder / f"plan-{walk.name}.png", MAPS[walk.code],
+                    walk.route, subtitle)]
+        for walk in self.plans:
+            self.jobs.setdefault(walk.name, []).extend(
+                pool.submit(_write_photo, folder / walk.name, shot) for shot in walk.shots)
+
+    def write(self) -> None:
+        for walk in self.plans:
+            self.write_walk(walk)
+        for walk in self.plans:
+            self.import_photos(walk)
+
+    def write_walk(self, walk: _WalkPlan) -> None:
+        db = self.db
+        council_id = self.b.councils[walk.code][0]
+        if walk.previous is not None:
+            walk.walk_id = walks.repeat_walk(db, walk.previous.walk_id, walk.day.isoformat(),
+                                             walk.period)
+            walks.update_walk(db, walk.walk_id, title=walk.title, start_time=walk.start,
+                              weather=walk.weather, notes=walk.notes,
+                              counted_participants=walk.counted)
+            walk.stop_ids = [s["id"] for s in walks.stops(db, walk.walk_id)]
+        else:
+            walk.walk_id = walks.create_walk(db, council_id, walk.title, walk.day.isoformat(),
+                                             walk.period, walk.start, walk.weather,
+                                             walk.notes)
+            walks.update_walk(db, walk.walk_id, counted_participants=walk.counted)
+            self.jobs[walk.name][0].result()
+            photos.import_plan(db, walk.walk_id, self.folder / f"plan-{walk.name}.png")
+            plan = MAPS[walk.code]
+            for i in walk.route:
+                place = plan.places[i]
+                lat, lon = _position(plan, place.at)
+                walk.stop_ids.append(walks.add_stop(
+                    db, walk.walk_id, place.name, address=place.address,
+                    latitude=round(lat, 6), longitude=round(lon, 6), plan_x=place.at[0],
+                    plan_y=place.at[1],
+                    notes="Point de rendez-vous." if i == walk.route[0] else ""))
+        for role, person_id, name, organisation in walk.participants:
+            walks.add_participant(db, walk.walk_id, role, person_id, name, organisation)
+        plan = MAPS[walk.code]
+        for note in walk.observations:
+            fields: dict[str, Any] = {}
+            if note.position:
+                lat, lon = _position(plan, note.position)
+                fields = {"plan_x": round(note.position[0], 4),
+                          "plan_y": round(note.position[1], 4),
+                          "latitude": round(lat, 6), "longitude": round(lon, 6)}
+            finding = note.finding
+            note.id = walks.add_observation(
+                db, walk.walk_id, () if note.positive else finding.bodies,
+                stop_id=walk.stop_ids[note.stop] if note.stop is not None else None,
+                theme=finding.theme, positive=note.positive, description=note.text,
+                feeling=note.feeling, proposal=note.proposal, priority=note.priority,
+                objective_code=finding.objective, tags="TFPB" if finding.tfpb else "",
+                **fields)
+            # Typed in the street: it was noted at that moment (matching photos uses it).
+            db.execute("UPDATE observations SET created_at = ? WHERE id = ?",
+                       (_utc_stamp(note.moment), note.id))
+            self.observations += 1
+            self.follow(note)
+
+    def follow(self, note: _Note) -> None:
+        """Journey 5: each answer logged, the bodies added when one redirects it."""
+        for histories in (note.histories, note.later):
+            if not histories:
+                continue
+            if histories is note.later:
+                followups.set_bodies(self.db, note.id, [*note.histories, *note.later])
+            ids = {r["body"]: r["id"] for r in self.db.query(
+                "SELECT id, body FROM followups WHERE observation_id = ? "
+                "AND deleted_at IS NULL", (note.id,))}
+            for body, history in histories.items():
+                for step in history:
+                    followups.add_step(self.db, ids[body], step.status, step.day.isoformat(),
+                                       step.channel, step.note,
+                                       step.reminder.isoformat() if step.reminder else None)
+
+    def import_photos(self, walk: _WalkPlan) -> None:
+        """Journey 4: the phones' folders imported together, photos placed by time, the
+        views of the stops placed by hand, the children flagged."""
+        db = self.db
+        for job in self.jobs[walk.name]:
+            job.result()
+        report = photos.import_photos(db, walk.walk_id, [self.folder / walk.name])
+        if report.skipped:
+            raise RuntimeError(f"demonstration photos refused: {report.skipped}")
+        by_name = {row["original_name"]: row["id"] for row in walks.photos(db, walk.walk_id)}
+        self.photos += len(by_name)
+        for shot in walk.shots:
+            photo_id = by_name[shot.path.name]
+            if shot.stop is not None:
+                walks.assign_photo(db, photo_id, stop_id=walk.stop_ids[shot.stop])
+            if shot.caption:
+                walks.set_caption(db, photo_id, shot.caption)
+        walks.match_photos_by_time(db, walk.walk_id)
+        for shot in walk.shots:
+            if shot.identifiable:
+                walks.flag_identifiable(db, by_name[shot.path.name], True)
+
+
+def _position(plan: _Map, at: tuple[float, float]) -> tuple[float, float]:
+    """Latitude and longitude of a point of the plan."""
+    latitude = plan.centre[0] + (0.5 - at[1]) * PLAN_METRES[1] / METRES_PER_DEGREE
+    longitude = plan.centre[1] + (at[0] - 0.5) * PLAN_METRES[0] / (
+        METRES_PER_DEGREE * math.cos(math.radians(plan.centre[0])))
+    return latitude, longitude
+
+
 # -- entry points -------------------------------------------------------------------------
 
 
@@ -2194,8 +4264,9 @@ def _already_filled(path: Path) -> UserError:
 
 def populate(db, *, seed: int = 2026, today: dt.date | None = None) -> DemoSummary:
     """Fill ``db``, which must hold no council yet, with the five QPV councils, their
-    members and two years of meetings ending around ``today`` (those of the coming weeks
-    only planned). The same ``seed`` and ``today`` give the same people, meetings, dates
+    members, two years of meetings ending around ``today`` (those of the coming weeks
+    only planned) and two walks each, with their photos (written to the database's media
+    folder) and follow-up. The same ``seed`` and ``today`` give the same people, meetings, dates
     and counts.
 
     ``today`` is the date the data is built around (nothing that happened lies after it);
@@ -2204,15 +4275,38 @@ def populate(db, *, seed: int = 2026, today: dt.date | None = None) -> DemoSumma
     """
     rng = random.Random(seed)
     builder = _Builder(db, rng, today or dt.date.today())
-    with db.transaction():
-        if councils.list_councils(db):
-            raise _already_filled(db.path)
-        council_ids = councils.create_qpv_councils(db)
-        builder.run(council_ids)
-        calendar = _Meetings(builder)
-        calendar.run()
+    media_folder = paths.media_dir(Path(db.path))
+    fresh = not media_folder.exists()
+    try:
+        with db.transaction():
+            if councils.list_councils(db):
+                raise _already_filled(db.path)
+            council_ids = councils.create_qpv_councils(db)
+            builder.run(council_ids)
+            calendar = _Meetings(builder)
+            calendar.run()
+            diagnostics = _Walks(builder, calendar.taken, seed)
+            diagnostics.plan()
+            # The photos' source files are drawn in the background, into a folder that goes
+            # once they are imported: a walk's photos are drawn while the one before is
+            # imported (decoding and encoding JPEG lets other threads run).
+            with tempfile.TemporaryDirectory(prefix="perr-demo-") as folder:
+                pool = ThreadPoolExecutor(max_workers=max(1, min(3, (os.cpu_count() or 2) - 1)),
+                                          thread_name_prefix="perr-demo")
+                try:
+                    diagnostics.draw(pool, Path(folder))
+                    diagnostics.write()
+                finally:
+                    pool.shutdown(wait=True, cancel_futures=True)
+    except BaseException:
+        # The import wrote the pictures' files before their rows: with the rows rolled
+        # back, a media folder this run created holds only orphans.
+        if fresh:
+            shutil.rmtree(media_folder, ignore_errors=True)
+        raise
     return DemoSummary(len(council_ids), builder.people, builder.memberships,
-                       calendar.meetings, calendar.actions)
+                       calendar.meetings, calendar.actions, len(diagnostics.plans),
+                       diagnostics.observations, diagnostics.photos)
 
 
 def create_demo_database(path: Path | str, size: str = "small") -> DemoSummary:

@@ -28,6 +28,8 @@ def _groups(db) -> dict[str, str]:
 
 
 def _check(db, kind: str, code: str, field: str) -> None:
+    if not code:
+        raise ValidationError(_("Choose a value from the list."), field)
     if not db.scalar("SELECT count(*) FROM vocabulary WHERE kind = ? AND code = ? "
                      "AND deleted_at IS NULL", (kind, code)):
         raise ValidationError(_("Unknown value: %(value)s.") % {"value": code}, field)
@@ -42,8 +44,11 @@ def set_bodies(db, observation_id: str, bodies: Iterable[str]) -> None:
         existing = {r["body"]: r for r in db.query(
             "SELECT * FROM followups WHERE observation_id = ?", (observation_id,))}
         for body in wanted:
-            _check(db, "body", body, "body")
             row = existing.get(body)
+            if row is None or row["deleted_at"]:
+                # Only a body newly ticked must be in the list: one removed from the list
+                # since stays valid on the observations that already had it.
+                _check(db, "body", body, "body")
             if row is None:
                 records.insert(db, "followups", {"observation_id": observation_id,
                                                  "body": body, "status": rules.FIRST_STATUS})
@@ -67,6 +72,16 @@ def add_step(db, followup_id: str, status: str, step_date: str | None = None,
         "note": note, "next_reminder_on": next_reminder_on}, _today())
     with db.transaction():
         followup = records.get(db, "followups", followup_id)
+        walk = db.query_one(
+            """SELECT w.walk_date FROM observations o JOIN walks w ON w.id = o.walk_id
+               WHERE o.id = ? AND o.deleted_at IS NULL AND w.deleted_at IS NULL""",
+            (followup["observation_id"],))
+        if walk is None:
+            raise ValidationError(_("This observation or its walk has been removed."),
+                                  "followup_id")
+        if values["step_date"] < walk["walk_date"]:
+            raise ValidationError(_("A follow-up step cannot come before the walk."),
+                                  "step_date")
         _check(db, "followup_status", values["status"], "status")
         if values["channel"]:
             _check(db, "followup_channel", values["channel"], "channel")
@@ -108,6 +123,7 @@ def for_walk(db, walk_id: str) -> dict[str, list[dict[str, Any]]]:
     groups = _groups(db)
     for row in rows:
         row["steps"] = history.get(row["id"], [])
+        row["last_step_date"] = row["steps"][-1]["step_date"] if row["steps"] else None
         row["group"] = groups.get(row["status"], rules.OPEN)
         out.setdefault(row["observation_id"], []).append(row)
     return out
@@ -115,21 +131,23 @@ def for_walk(db, walk_id: str) -> dict[str, list[dict[str, Any]]]:
 
 def overdue(row: dict[str, Any], today: dt.date) -> bool:
     """« À relancer »: still open, and its reminder date has come, or — with no reminder
-    set — sent more than REMINDER_AFTER_DAYS ago without an answer."""
+    set — sent more than REMINDER_AFTER_DAYS days ago without an answer (journey 5: an
+    answer such as « pris en compte » stops the chase; set a reminder to follow it)."""
     if row["group"] != rules.OPEN:
         return False
     if row["next_reminder_on"]:
         return row["next_reminder_on"] <= today.isoformat()
     if row["status"] == rules.SENT_STATUS and row["last_step_date"]:
         limit = today - dt.timedelta(days=rules.REMINDER_AFTER_DAYS)
-        return row["last_step_date"] <= limit.isoformat()
+        return row["last_step_date"] < limit.isoformat()
     return False
 
 
 def search(db, council_id: str | None = None, body: str | None = None,
            status: str | None = None, theme: str | None = None,
            older_than_days: int | None = None, to_remind: bool = False,
-           group: str | None = None) -> list[dict[str, Any]]:
+           group: str | None = None, followup_id: str | None = None
+           ) -> list[dict[str, Any]]:
     """The « Suivi » list across all walks: one row per observation and body."""
     sql = """
         SELECT f.*, o.number, o.description, o.proposal, o.theme, o.priority, o.positive,
@@ -138,23 +156,24 @@ def search(db, council_id: str | None = None, body: str | None = None,
                (SELECT max(step_date) FROM followup_steps st WHERE st.followup_id = f.id
                   AND st.deleted_at IS NULL) AS last_step_date,
                (SELECT min(step_date) FROM followup_steps st WHERE st.followup_id = f.id
-                  AND st.deleted_at IS NULL AND st.status = 'transmis') AS sent_on
+                  AND st.deleted_at IS NULL AND st.status = :sent) AS sent_on
         FROM followups f JOIN observations o ON o.id = f.observation_id
         JOIN walks w ON w.id = o.walk_id JOIN councils c ON c.id = w.council_id
-        LEFT JOIN walk_stops s ON s.id = o.stop_id
+        LEFT JOIN walk_stops s ON s.id = o.stop_id AND s.deleted_at IS NULL
         WHERE f.deleted_at IS NULL AND o.deleted_at IS NULL AND w.deleted_at IS NULL
           AND c.deleted_at IS NULL"""
-    params: list[Any] = []
+    params: dict[str, Any] = {"sent": rules.SENT_STATUS}
     for column, value in (("w.council_id", council_id), ("f.body", body),
-                          ("f.status", status), ("o.theme", theme)):
+                          ("f.status", status), ("o.theme", theme), ("f.id", followup_id)):
         if value:
-            sql += f" AND {column} = ?"
-            params.append(value)
+            name = column.split(".")[1]
+            sql += f" AND {column} = :{name}"
+            params[name] = value
     today = _today()
     if older_than_days:
-        sql += " AND w.walk_date <= ?"
-        params.append((today - dt.timedelta(days=older_than_days)).isoformat())
-    rows = db.query(sql + " ORDER BY w.walk_date DESC, o.number, f.body", params)
+        sql += " AND w.walk_date <= :oldest"
+        params["oldest"] = (today - dt.timedelta(days=older_than_days)).isoformat()
+    rows = db.query(sql + " ORDER BY w.walk_date DESC, o.walk_id, o.number, f.body", params)
     groups = _groups(db)
     for row in rows:
         row["group"] = groups.get(row["status"], rules.OPEN)
@@ -167,10 +186,27 @@ def search(db, council_id: str | None = None, body: str | None = None,
     return rows
 
 
-def resolution_days(row: dict[str, Any], history: list[dict[str, Any]]) -> int | None:
-    """Days from the first « transmis » to the step that resolved it, if both exist."""
+def resolution_days(row: dict[str, Any], history: list[dict[str, Any]],
+                    groups: dict[str, str] | None = None) -> int | None:
+    """Days from the first « transmis » to the step that resolved it — for a follow-up
+    resolved now (one reopened since does not count). ``groups`` maps statuses to their
+    family (``status_groups(db)``); by default only « résolu » is a resolution."""
+    groups = groups or {"resolu": rules.FIXED}
+    if groups.get(row["status"]) != rules.FIXED:
+        return None
     sent = next((s["step_date"] for s in history if s["status"] == rules.SENT_STATUS), None)
-    fixed = next((s["step_date"] for s in history if s["status"] == "resolu"), None)
+    fixed = [s["step_date"] for s in history if groups.get(s["status"]) == rules.FIXED]
     if sent and fixed:
-        return (dt.date.fromisoformat(fixed) - dt.date.fromisoformat(sent)).days
+        return (dt.date.fromisoformat(fixed[-1]) - dt.date.fromisoformat(sent)).days
     return None
+
+
+def status_groups(db) -> dict[str, str]:
+    """Follow-up status code → its family (open, fixed, closed)."""
+    return _groups(db)
+
+
+def get(db, followup_id: str) -> dict[str, Any] | None:
+    """One follow-up as the « Suivi » list shows it (None if it is gone)."""
+    rows = search(db, followup_id=followup_id)
+    return rows[0] if rows else None

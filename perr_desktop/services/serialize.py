@@ -17,6 +17,7 @@ from perr_desktop.domain.people import display_name, gender_label
 from perr_desktop.services import councils as council_service
 from perr_desktop.services import meetings as meeting_service
 from perr_desktop.services import people as people_service
+from perr_desktop.services import walks as walk_service
 from perr_desktop.services.reference import vocabulary_labels
 
 _RECORD_KEYS = ("created_at", "updated_at")
@@ -238,6 +239,147 @@ def meeting(db, meeting_id: str) -> dict[str, Any]:
         "amendments": [
             {"id": m["id"], "text": m["text"], "recorded_on": m["recorded_on"]}
             for m in row["amendments"]
+        ],
+        **{k: row[k] for k in _RECORD_KEYS},
+    }
+
+
+# -- walks, observations, photos and follow-ups ------------------------------------------
+# Dates are ISO days; a photo's ``taken_at`` is the camera's local time, as stored.
+
+def walks(db, council_id: str | None = None) -> list[dict[str, Any]]:
+    """Walks, latest first, with how many observations and photos each has."""
+    return [
+        {
+            "id": row["id"],
+            "council_id": row["council_id"],
+            "council_name": row["council_name"],
+            "date": row["walk_date"],
+            "title": row["title"],
+            "period": row["period"],
+            "start_time": row["start_time"],
+            "observation_count": row["observation_count"],
+            "positive_count": row["positive_count"],
+            "photo_count": row["photo_count"],
+            "stop_count": row["stop_count"],
+            "updated_at": row["updated_at"],
+        }
+        for row in walk_service.list_walks(db, council_id)
+    ]
+
+
+def _tags(text: str) -> list[str]:
+    return [tag.strip() for tag in (text or "").split(",") if tag.strip()]
+
+
+def observations(db, council_id: str | None = None, walk_id: str | None = None
+                 ) -> list[dict[str, Any]]:
+    """Observations of every walk (or one council's, one walk's), latest walk first."""
+    themes = vocabulary_labels(db, "observation_theme")
+    return [
+        {
+            "id": row["id"],
+            "walk_id": row["walk_id"],
+            "council_id": row["council_id"],
+            "number": row["number"],
+            "theme": row["theme"],
+            "theme_label": themes.get(row["theme"], row["theme"]) if row["theme"] else "",
+            "positive": bool(row["positive"]),
+            "text": row["description"],
+            "priority": row["priority"],
+            "stop": row["stop_name"],
+            "stop_id": row["stop_id"],
+            "proposal": row["proposal"],
+            "tags": _tags(row["tags"]),
+            "walk_date": row["walk_date"],
+            "walk_title": row["walk_title"],
+            "updated_at": row["updated_at"],
+        }
+        for row in walk_service.list_observations(db, council_id, walk_id)
+    ]
+
+
+def walk(db, walk_id: str) -> dict[str, Any]:
+    """One walk with its stops, participants, observations (their photos and follow-ups
+    with every step) and photos."""
+    row = walk_service.get_walk(db, walk_id)
+    themes = vocabulary_labels(db, "observation_theme")
+    bodies = vocabulary_labels(db, "body")
+    statuses = vocabulary_labels(db, "followup_status")
+    roles = vocabulary_labels(db, "walk_role")
+    plan = row["plan"]
+    return {
+        "id": row["id"],
+        "council_id": row["council_id"],
+        "council_name": row["council"]["name"],
+        "date": row["walk_date"],
+        "title": row["title"],
+        "period": row["period"],
+        "start_time": row["start_time"],
+        "weather": row["weather"],
+        "notes": row["notes"],
+        "counted_participants": row["counted_participants"],
+        "previous_walk_id": row["previous_walk_id"],
+        "plan": ({"id": plan["id"], "sha256": plan["sha256"], "width": plan["width"],
+                  "height": plan["height"]} if plan else None),
+        "participants": [
+            {"id": p["id"], "person_id": p["person_id"], "name": p["display"],
+             "organisation": p["organisation"], "role": p["role"],
+             "role_label": roles.get(p["role"], p["role"])}
+            for p in row["participants"]
+        ],
+        "stops": [
+            {"id": s["id"], "position": s["position"], "name": s["name"],
+             "address": s["address"], "lat": s["latitude"], "lon": s["longitude"],
+             "plan_x": s["plan_x"], "plan_y": s["plan_y"], "notes": s["notes"]}
+            for s in row["stops"]
+        ],
+        "observations": [
+            {
+                "id": o["id"],
+                "number": o["number"],
+                "stop_id": o["stop_id"],
+                "theme": o["theme"],
+                "theme_label": themes.get(o["theme"], o["theme"]) if o["theme"] else "",
+                "positive": bool(o["positive"]),
+                "text": o["description"],
+                "feeling": o["feeling"],
+                "proposal": o["proposal"],
+                "priority": o["priority"],
+                "objective_code": o["objective_code"],
+                "tags": _tags(o["tags"]),
+                "lat": o["latitude"], "lon": o["longitude"],
+                "plan_x": o["plan_x"], "plan_y": o["plan_y"],
+                "photos": [p["id"] for p in o["photos"]],
+                "followups": [
+                    {
+                        "id": f["id"],
+                        "body": f["body"],
+                        "body_label": bodies.get(f["body"], f["body"]),
+                        "status": f["status"],
+                        "status_label": statuses.get(f["status"], f["status"]),
+                        "group": f["group"],
+                        "next_reminder": f["next_reminder_on"],
+                        "steps": [
+                            {"date": s["step_date"], "status": s["status"],
+                             "channel": s["channel"], "note": s["note"],
+                             "next_reminder": s["next_reminder_on"]}
+                            for s in f["steps"]
+                        ],
+                    }
+                    for f in o["followups"]
+                ],
+            }
+            for o in row["observations"]
+        ],
+        "photos": [
+            {"id": p["id"], "sha256": p["sha256"], "taken_at": p["taken_at"],
+             "lat": p["latitude"], "lon": p["longitude"], "width": p["width"],
+             "height": p["height"], "identifiable": bool(p["identifiable"]),
+             "include_anyway": bool(p["include_anyway"]), "observation_id": p["observation_id"],
+             "stop_id": p["stop_id"], "caption": p["caption"],
+             "original_name": p["original_name"]}
+            for p in row["photos"]
         ],
         **{k: row[k] for k in _RECORD_KEYS},
     }

@@ -83,20 +83,33 @@ def create_walk(db, council_id: str, title: str, walk_date: str, period: str = "
     with db.transaction():
         require_council(db, council_id)
         if values["previous_walk_id"]:
-            require_walk(db, values["previous_walk_id"])
+            _check_previous(db, council_id, values["previous_walk_id"], None)
         return records.insert(db, "walks", {**values, "council_id": council_id})
 
 
 def update_walk(db, walk_id: str, **changes: Any) -> dict[str, Any]:
     values = rules.validate_walk(changes)
     with db.transaction():
-        require_walk(db, walk_id)
+        walk = require_walk(db, walk_id)
         if values.get("previous_walk_id"):
-            if values["previous_walk_id"] == walk_id:
-                raise ValidationError(_("A walk cannot be compared with itself."),
-                                      "previous_walk_id")
-            require_walk(db, values["previous_walk_id"])
+            _check_previous(db, walk["council_id"], values["previous_walk_id"], walk_id)
         return records.update(db, "walks", walk_id, values)
+
+
+def _check_previous(db, council_id: str, previous_id: str, walk_id: str | None) -> None:
+    """The earlier walk compared with: the same council's, and no loop of comparisons."""
+    seen = {walk_id}
+    current: str | None = previous_id
+    while current:
+        if current in seen:
+            raise ValidationError(_("A walk cannot be compared with itself."),
+                                  "previous_walk_id")
+        seen.add(current)
+        earlier = require_walk(db, current)
+        if earlier["council_id"] != council_id:
+            raise ValidationError(_("Compare with a walk of the same council."),
+                                  "previous_walk_id")
+        current = earlier["previous_walk_id"]
 
 
 def delete_walk(db, walk_id: str) -> None:
@@ -108,6 +121,8 @@ def delete_walk(db, walk_id: str) -> None:
 def set_plan(db, walk_id: str, media_id: str | None) -> None:
     with db.transaction():
         require_walk(db, walk_id)
+        if media_id is not None and records.get(db, "media", media_id)["kind"] != "plan":
+            raise ValidationError(_("This image was not imported as a plan."), "plan_media_id")
         records.update(db, "walks", walk_id, {"plan_media_id": media_id})
 
 
@@ -125,7 +140,7 @@ def repeat_walk(db, previous_walk_id: str, walk_date: str, period: str | None = 
                 "walk_id": walk_id, "position": stop["position"], "name": stop["name"],
                 "address": stop["address"], "latitude": stop["latitude"],
                 "longitude": stop["longitude"], "plan_x": stop["plan_x"],
-                "plan_y": stop["plan_y"]})
+                "plan_y": stop["plan_y"], "notes": stop["notes"]})
     return walk_id
 
 
@@ -165,12 +180,15 @@ def move_stop(db, stop_id: str, offset: int) -> None:
 def remove_stop(db, stop_id: str) -> None:
     """Remove a stop; its observations and photos stay, no longer tied to a stop."""
     with db.transaction():
-        records.get(db, "walk_stops", stop_id)
+        stop = records.get(db, "walk_stops", stop_id)
         for table in ("observations", "photos"):
             for row in db.query(f"SELECT id FROM {table} WHERE stop_id = ? "
                                 "AND deleted_at IS NULL", (stop_id,)):
                 records.update(db, table, row["id"], {"stop_id": None})
         records.soft_delete(db, "walk_stops", stop_id)
+        # The route reads 1, 2, 3… again, as after a move.
+        for position, row in enumerate(stops(db, stop["walk_id"]), start=1):
+            records.update(db, "walk_stops", row["id"], {"position": position})
 
 
 # -- participants -----------------------------------------------------------------------
@@ -219,7 +237,8 @@ def remove_participant(db, participant_id: str) -> None:
 def observations(db, walk_id: str) -> list[dict[str, Any]]:
     return db.query(
         """SELECT o.*, s.name AS stop_name, s.position AS stop_position
-           FROM observations o LEFT JOIN walk_stops s ON s.id = o.stop_id
+           FROM observations o
+           LEFT JOIN walk_stops s ON s.id = o.stop_id AND s.deleted_at IS NULL
            WHERE o.walk_id = ? AND o.deleted_at IS NULL ORDER BY o.number""", (walk_id,))
 
 
@@ -227,16 +246,24 @@ def _check_references(db, walk_id: str, values: dict[str, Any]) -> None:
     if values.get("stop_id") and not db.scalar(
             "SELECT count(*) FROM walk_stops WHERE id = ? AND walk_id = ? "
             "AND deleted_at IS NULL", (values["stop_id"], walk_id)):
-        raise ValidationError(_("This stop belongs to another walk."), "stop_id")
+        raise ValidationError(_("This stop has been removed, or belongs to another walk."),
+                              "stop_id")
     if values.get("theme") and not db.scalar(
-            "SELECT count(*) FROM vocabulary WHERE kind = 'observation_theme' AND code = ?",
-            (values["theme"],)):
+            "SELECT count(*) FROM vocabulary WHERE kind = 'observation_theme' AND code = ? "
+            "AND deleted_at IS NULL", (values["theme"],)):
         raise ValidationError(_("Unknown theme: %(value)s.") % {"value": values["theme"]},
                               "theme")
     if values.get("objective_code") and not db.scalar(
             "SELECT count(*) FROM perr_objectives WHERE code = ?", (values["objective_code"],)):
         raise ValidationError(_("Unknown PERR objective: %(value)s.")
                               % {"value": values["objective_code"]}, "objective_code")
+
+
+def next_number(db, walk_id: str) -> int:
+    """The number the walk's next observation gets: after the highest ever given,
+    removed ones included (a number is never given twice)."""
+    return db.scalar("SELECT coalesce(max(number), 0) + 1 FROM observations WHERE walk_id = ?",
+                     (walk_id,))
 
 
 def add_observation(db, walk_id: str, bodies: Iterable[str] = (), **fields: Any) -> str:
@@ -248,8 +275,7 @@ def add_observation(db, walk_id: str, bodies: Iterable[str] = (), **fields: Any)
     with db.transaction():
         require_walk(db, walk_id)
         _check_references(db, walk_id, values)
-        number = db.scalar("SELECT coalesce(max(number), 0) + 1 FROM observations "
-                           "WHERE walk_id = ?", (walk_id,))
+        number = next_number(db, walk_id)
         observation_id = records.insert(db, "observations",
                                         {**values, "walk_id": walk_id, "number": number})
         followups.set_bodies(db, observation_id, bodies)
@@ -260,7 +286,13 @@ def update_observation(db, observation_id: str, **changes: Any) -> dict[str, Any
     values = rules.validate_observation(changes)
     with db.transaction():
         observation = records.get(db, "observations", observation_id)
+        require_walk(db, observation["walk_id"])
         _check_references(db, observation["walk_id"], values)
+        if "stop_id" in values and values["stop_id"] != observation["stop_id"]:
+            # Its photos go with it: an observation's photos are taken at its stop.
+            for photo in db.query("SELECT id FROM photos WHERE observation_id = ? "
+                                  "AND deleted_at IS NULL", (observation_id,)):
+                records.update(db, "photos", photo["id"], {"stop_id": values["stop_id"]})
         return records.update(db, "observations", observation_id, values)
 
 
@@ -282,8 +314,10 @@ def list_observations(db, council_id: str | None = None, walk_id: str | None = N
     sql = """SELECT o.*, w.council_id, w.walk_date, w.title AS walk_title,
                     s.name AS stop_name
              FROM observations o JOIN walks w ON w.id = o.walk_id
-             LEFT JOIN walk_stops s ON s.id = o.stop_id
-             WHERE o.deleted_at IS NULL AND w.deleted_at IS NULL"""
+             JOIN councils c ON c.id = w.council_id
+             LEFT JOIN walk_stops s ON s.id = o.stop_id AND s.deleted_at IS NULL
+             WHERE o.deleted_at IS NULL AND w.deleted_at IS NULL
+               AND c.deleted_at IS NULL"""
     params: list[Any] = []
     if council_id:
         sql += " AND w.council_id = ?"
@@ -291,7 +325,7 @@ def list_observations(db, council_id: str | None = None, walk_id: str | None = N
     if walk_id:
         sql += " AND o.walk_id = ?"
         params.append(walk_id)
-    return db.query(sql + " ORDER BY w.walk_date DESC, o.number", params)
+    return db.query(sql + " ORDER BY w.walk_date DESC, o.walk_id, o.number", params)
 
 
 # -- photos -----------------------------------------------------------------------------
@@ -301,8 +335,9 @@ def photos(db, walk_id: str) -> list[dict[str, Any]]:
         """SELECT p.*, m.sha256, m.width, m.height, m.taken_at, m.latitude, m.longitude,
                   m.camera, m.original_name
            FROM photos p JOIN media m ON m.id = p.media_id
-           WHERE p.walk_id = ? AND p.deleted_at IS NULL
-           ORDER BY coalesce(m.taken_at, p.created_at), m.original_name""", (walk_id,))
+           WHERE p.walk_id = ? AND p.deleted_at IS NULL AND m.deleted_at IS NULL
+           ORDER BY m.taken_at IS NULL, m.taken_at, m.original_name, p.created_at""",
+        (walk_id,))
 
 
 def assign_photo(db, photo_id: str, stop_id: str | None = None,
@@ -351,9 +386,9 @@ def printable(photo: dict[str, Any]) -> bool:
 
 
 def match_photos_by_time(db, walk_id: str, window_minutes: int = 15) -> int:
-    """Put unassigned photos on the observation noted closest in time (within the
-    window), else on that observation's stop. Observations typed in the street carry
-    the time they were created; photos carry the camera's time. Returns how many."""
+    """Put unassigned photos on the observation noted closest in time, if within the
+    window (and on its stop). Observations typed in the street carry the time they were
+    created; photos carry the camera's time. Returns how many were placed."""
     candidates = [o for o in observations(db, walk_id) if o["created_at"]]
     if not candidates:
         return 0
@@ -363,7 +398,9 @@ def match_photos_by_time(db, walk_id: str, window_minutes: int = 15) -> int:
         for photo in photos(db, walk_id):
             if photo["observation_id"] or photo["stop_id"] or not photo["taken_at"]:
                 continue
-            taken = dt.datetime.fromisoformat(photo["taken_at"]).replace(tzinfo=None)
+            taken = dt.datetime.fromisoformat(photo["taken_at"])
+            if taken.tzinfo is not None:  # a camera that wrote its offset: Paris time
+                taken = taken.astimezone(TIMEZONE).replace(tzinfo=None)
             gap, nearest = min(((abs((moment - taken).total_seconds()), o)
                                 for moment, o in moments), key=lambda pair: pair[0])
             if gap <= window_minutes * 60:
@@ -374,5 +411,8 @@ def match_photos_by_time(db, walk_id: str, window_minutes: int = 15) -> int:
 
 
 def _local(utc_stamp: str) -> dt.datetime:
-    moment = dt.datetime.strptime(utc_stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC)
+    """A record's UTC timestamp (« …Z », with or without microseconds) in Paris time."""
+    moment = dt.datetime.fromisoformat(utc_stamp.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(TIMEZONE).replace(tzinfo=None)

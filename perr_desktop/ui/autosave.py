@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QSignalBlocker, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -67,6 +67,7 @@ class FormBinder(QObject):
         self._add(field, widget, widget.toPlainText,
                   lambda v: widget.setPlainText(v or ""))
         widget.textChanged.connect(lambda: self._changed(field))
+        widget.installEventFilter(self)  # leaving the field saves at once, as a line does
 
     def bind_combo(self, field: str, widget: QComboBox) -> None:
         self._add(field, widget, widget.currentData, lambda v: set_combo_data(widget, v))
@@ -93,6 +94,11 @@ class FormBinder(QObject):
         the typing to pause (a date typed digit by digit)."""
         self._add(field, widget, getter, setter)
         signal.connect(lambda *_a: self._changed(field, at_once=at_once))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusOut and self._pending:
+            self.flush()
+        return super().eventFilter(watched, event)
 
     def _add(self, field: str, widget: QWidget, getter, setter) -> None:
         self._bindings[field] = _Binding(widget, getter, setter)

@@ -24,10 +24,12 @@ from perr_desktop.i18n import _
 from perr_desktop.settings import Settings
 from perr_desktop.storage.database import Database
 from perr_desktop.ui.councils import CouncilsPage
+from perr_desktop.ui.followup import FollowupPage
 from perr_desktop.ui.meetings.page import MeetingsPage
 from perr_desktop.ui.people import PeoplePage
 from perr_desktop.ui.placeholder import PlaceholderPage
 from perr_desktop.ui.settings_page import SettingsPage
+from perr_desktop.ui.walks.page import WalksPage
 from perr_desktop.ui.welcome import WelcomePage
 from perr_desktop.ui.widgets import reporting
 
@@ -51,21 +53,15 @@ class MainWindow(QMainWindow):
         self.councils = CouncilsPage(db, settings, self)
         self.people = PeoplePage(db, self)
         self.meetings = MeetingsPage(db, settings, self)
+        self.walks = WalksPage(db, settings, self)
+        self.followup = FollowupPage(db, settings, self)
         self.settings_page = SettingsPage(db, settings, self)
         self.pages: list[QWidget] = [
             self.councils,
             self.people,
             self.meetings,
-            PlaceholderPage(_("Walking diagnostics"), [
-                _("prepare the route and its stops, on the neighbourhood plan;"),
-                _("note observations in the street, good and bad, with photos from "
-                  "several phones;"),
-                _("print the restitution report and one dossier per body concerned."),
-            ], self),
-            PlaceholderPage(_("Follow-up"), [
-                _("follow each problem with the bodies in charge, for months;"),
-                _("see at once what needs a reminder."),
-            ], self),
+            self.walks,
+            self.followup,
             PlaceholderPage(_("Dashboard"), [
                 _("see the council's figures per PERR objective: meetings, participants, "
                   "share of women and of young people, observations resolved;"),
@@ -131,7 +127,8 @@ class MainWindow(QMainWindow):
         self.welcome.finished.connect(self._welcome_done)
         self.welcome.demoRequested.connect(self.demoRequested)
         self.settings_page.languageChanged.connect(self.languageChangeRequested)
-        for page in (self.councils, self.people, self.meetings, self.settings_page):
+        for page in (self.councils, self.people, self.meetings, self.walks, self.followup,
+                     self.settings_page):
             page.saved.connect(self._saved)
         self.councils.openPerson.connect(self.open_person)
         self.people.openCouncil.connect(self.open_council)
@@ -139,6 +136,8 @@ class MainWindow(QMainWindow):
         self.councils.councilsChanged.connect(self.people.refresh_councils)
         self.councils.councilsChanged.connect(self.settings_page.refresh_councils)
         self.councils.councilsChanged.connect(self.meetings.refresh_filters)
+        self.councils.councilsChanged.connect(self.walks.refresh_filters)
+        self.followup.openWalk.connect(self.open_walk)
         self.councils.membersChanged.connect(self.people.reload_current)
         self.councils.membersChanged.connect(self.people.refresh)
 
@@ -173,6 +172,7 @@ class MainWindow(QMainWindow):
         self.councils.refresh()
         self.people.refresh_councils()
         self.meetings.refresh_filters()
+        self.walks.refresh_filters()
         self.settings_page.refresh_councils()
         self.navigation.setCurrentRow(0)
         self.stack.setCurrentWidget(self.councils)
@@ -194,6 +194,10 @@ class MainWindow(QMainWindow):
     def open_person(self, person_id: str) -> None:
         self.go_to(self.pages.index(self.people))
         self.people.open_person(person_id)
+
+    def open_walk(self, walk_id: str) -> None:
+        self.go_to(self.pages.index(self.walks))
+        self.walks.open_walk(walk_id)
 
     def open_council(self, council_id: str) -> None:
         self.go_to(self.pages.index(self.councils))

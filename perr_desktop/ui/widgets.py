@@ -11,11 +11,15 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
     QMessageBox,
     QSizePolicy,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -222,3 +226,36 @@ def add_row(form, text: str, field, buddy: QWidget | None = None) -> None:
     if buddy is not None:
         label.setBuddy(buddy)
     form.addRow(label, field)
+
+
+class FormDialog(QDialog):
+    """A form dialog whose accept runs ``save`` and shows a refusal in a banner."""
+
+    def __init__(self, title: str, accept_text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.banner = ErrorBanner(self)
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        ok = self.buttons.addButton(accept_text, QDialogButtonBox.ButtonRole.AcceptRole)
+        ok.setDefault(True)
+        self.buttons.accepted.connect(self._accept)
+        self.buttons.rejected.connect(self.reject)
+        self.body = QVBoxLayout(self)
+        self.body.addWidget(self.banner)
+        self.body.addLayout(self.form)
+
+    def finish_layout(self) -> None:
+        self.body.addWidget(self.buttons)
+
+    def save(self) -> None:
+        raise NotImplementedError
+
+    def _accept(self) -> None:
+        try:
+            self.save()
+        except UserError as exc:
+            self.banner.show_message(exc.message)
+            return
+        self.accept()

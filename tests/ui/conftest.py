@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from perr_desktop.services import councils
@@ -53,3 +54,24 @@ def make_window(qtbot, settings):
     return build
 
 
+
+
+def _event_loops_run() -> bool:
+    loop = QEventLoop()
+    QTimer.singleShot(0, loop.quit)
+    return loop.exec() == 0
+
+
+@pytest.fixture(autouse=True)
+def live_event_loop(qapp):
+    """Local event loops must work: qtbot.waitUntil and the worker's progress loop run one.
+
+    test_smoke.py runs the real ``QApplication.exec()`` through ``app.run(smoke=True)``;
+    the quit that ends it leaves the main thread's « quit now » flag set, and every later
+    ``QEventLoop.exec()`` would return at once. Only ``QApplication.exec()`` clears that
+    flag: enter it and leave it at once."""
+    if not _event_loops_run():
+        QTimer.singleShot(0, lambda: qapp.exit(0))
+        qapp.exec()
+        assert _event_loops_run()
+    yield

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -30,11 +29,11 @@ from PySide6.QtWidgets import (
 
 from perr_desktop import i18n
 from perr_desktop.domain.meetings import ACTION_STATUS_LABELS, ActionStatus
-from perr_desktop.errors import UserError, ValidationError
+from perr_desktop.errors import ValidationError
 from perr_desktop.i18n import _
 from perr_desktop.services import councils, meetings, reference
 from perr_desktop.ui.widgets import (
-    ErrorBanner,
+    FormDialog,
     OptionalDateEdit,
     accessible,
     add_row,
@@ -52,40 +51,7 @@ def meeting_label(row: dict[str, Any]) -> str:
             f" — {row['title']}")
 
 
-class _Dialog(QDialog):
-    """A form dialog whose accept runs ``save`` and shows a refusal in a banner."""
-
-    def __init__(self, title: str, accept_text: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.banner = ErrorBanner(self)
-        self.form = QFormLayout()
-        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        ok = self.buttons.addButton(accept_text, QDialogButtonBox.ButtonRole.AcceptRole)
-        ok.setDefault(True)
-        self.buttons.accepted.connect(self._accept)
-        self.buttons.rejected.connect(self.reject)
-        self.body = QVBoxLayout(self)
-        self.body.addWidget(self.banner)
-        self.body.addLayout(self.form)
-
-    def finish_layout(self) -> None:
-        self.body.addWidget(self.buttons)
-
-    def save(self) -> None:
-        raise NotImplementedError
-
-    def _accept(self) -> None:
-        try:
-            self.save()
-        except UserError as exc:
-            self.banner.show_message(exc.message)
-            return
-        self.accept()
-
-
-class NewMeetingDialog(_Dialog):
+class NewMeetingDialog(FormDialog):
     """Plan a meeting: council, kind, title, date and times, venue; optionally prepared
     like an earlier meeting (its agenda and objectives are copied)."""
 
@@ -265,7 +231,7 @@ def _vote_box(name: str) -> QSpinBox:
     return box
 
 
-class DecisionDialog(_Dialog):
+class DecisionDialog(FormDialog):
     def __init__(self, db, meeting_id: str, agenda_item_id: str | None,
                  decision: dict[str, Any] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(_("Decision"), _("Save") if decision else _("Add"), parent)
@@ -322,7 +288,7 @@ class DecisionDialog(_Dialog):
                                   **self._votes())
 
 
-class ActionDialog(_Dialog):
+class ActionDialog(FormDialog):
     """An action: what, who (a participant, a member or a body), by when, status."""
 
     def __init__(self, db, meeting_id: str, agenda_item_id: str | None,
@@ -451,7 +417,7 @@ class ProxyDialog(QDialog):
         self.accept()
 
 
-class ApproveDialog(_Dialog):
+class ApproveDialog(FormDialog):
     """Approve the minutes: at which meeting (usually the next one)."""
 
     def __init__(self, db, meeting_id: str, parent: QWidget | None = None) -> None:
@@ -473,7 +439,7 @@ class ApproveDialog(_Dialog):
         meetings.validate_minutes(self.db, self.meeting_id, self.at.currentData())
 
 
-class AmendmentDialog(_Dialog):
+class AmendmentDialog(FormDialog):
     def __init__(self, db, meeting_id: str, parent: QWidget | None = None) -> None:
         super().__init__(_("Amendment to the minutes"), _("Record the amendment"), parent)
         self.db, self.meeting_id = db, meeting_id
