@@ -4262,7 +4262,8 @@ def _already_filled(path: Path) -> UserError:
     )
 
 
-def populate(db, *, seed: int = 2026, today: dt.date | None = None) -> DemoSummary:
+def populate(db, *, seed: int = 2026, today: dt.date | None = None,
+             with_walks: bool = True) -> DemoSummary:
     """Fill ``db``, which must hold no council yet, with the five QPV councils, their
     members, two years of meetings ending around ``today`` (those of the coming weeks
     only planned) and two walks each, with their photos (written to the database's media
@@ -4271,7 +4272,8 @@ def populate(db, *, seed: int = 2026, today: dt.date | None = None) -> DemoSumma
 
     ``today`` is the date the data is built around (nothing that happened lies after it);
     it cannot be later than the real date, since the rules refuse consent dates in the
-    future.
+    future. ``with_walks=False`` leaves the walks out (their pictures take most of the
+    time: tests of the people and meetings do without).
     """
     rng = random.Random(seed)
     builder = _Builder(db, rng, today or dt.date.today())
@@ -4285,6 +4287,9 @@ def populate(db, *, seed: int = 2026, today: dt.date | None = None) -> DemoSumma
             builder.run(council_ids)
             calendar = _Meetings(builder)
             calendar.run()
+            if not with_walks:
+                return DemoSummary(len(council_ids), builder.people, builder.memberships,
+                                   calendar.meetings, calendar.actions, 0, 0, 0)
             diagnostics = _Walks(builder, calendar.taken, seed)
             diagnostics.plan()
             # The photos' source files are drawn in the background, into a folder that goes

@@ -25,7 +25,7 @@ PUBLIC = INTERMEDIATE | {"rencontre_thematique"}
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory):
     database = open_database(tmp_path_factory.mktemp("demo") / "demo.sqlite")
-    database.summary = demo.populate(database, today=TODAY)
+    database.summary = demo.populate(database, today=TODAY, with_walks=False)
     yield database
     database.close()
 
@@ -94,7 +94,7 @@ def test_same_seed_gives_the_same_meetings(tmp_path):
     runs = []
     for name, seed in (("a", 2026), ("b", 2026), ("c", 7)):
         with open_database(tmp_path / f"{name}.sqlite") as db:
-            summary = demo.populate(db, seed=seed, today=TODAY)
+            summary = demo.populate(db, seed=seed, today=TODAY, with_walks=False)
             runs.append((summary, snapshot(db)))
     (summary_a, data_a), (summary_b, data_b), (_summary_c, data_c) = runs
     assert summary_a == summary_b
@@ -115,7 +115,7 @@ def test_a_failure_among_the_meetings_leaves_nothing_behind(db, monkeypatch):
 
     monkeypatch.setattr(meetings, "add_action", failing_add)
     with pytest.raises(RuntimeError):
-        demo.populate(db, today=TODAY)
+        demo.populate(db, today=TODAY, with_walks=False)
     assert len(calls) == 60
     assert councils.list_councils(db) == []
     assert meetings.list_meetings(db) == []
