@@ -259,3 +259,36 @@ class FormDialog(QDialog):
             self.banner.show_message(exc.message)
             return
         self.accept()
+
+
+def list_and_detail(page: QWidget, parts: list, detail: QWidget, min_chars: int = 40,
+                    detail_stretch: int = 1) -> None:
+    """The layout of the main pages: a list column (``parts``: widgets or layouts, the
+    one to stretch given as ``(widget, 1)``) beside the record's detail, in a splitter."""
+    from PySide6.QtWidgets import QLayout, QSplitter
+
+    left = QWidget()
+    column = QVBoxLayout(left)
+    column.setContentsMargins(0, 0, 0, 0)
+    for part in parts:
+        item, stretch = part if isinstance(part, tuple) else (part, 0)
+        if isinstance(item, QLayout):
+            column.addLayout(item, stretch)
+        else:
+            column.addWidget(item, stretch)
+    left.setMinimumWidth(page.fontMetrics().averageCharWidth() * min_chars)
+    splitter = QSplitter(Qt.Orientation.Horizontal, page)
+    splitter.addWidget(left)
+    splitter.addWidget(detail)
+    splitter.setStretchFactor(1, detail_stretch)
+    splitter.setChildrenCollapsible(False)
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(splitter)
+
+
+def council_choices(db, all_label: str) -> list[tuple[str, str | None]]:
+    """« All councils » then each council: the council filter of the list pages."""
+    from perr_desktop.services import councils
+
+    return [(all_label, None)] + [(c["name"], c["id"]) for c in councils.list_councils(db)]

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QSplitter,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -33,7 +32,15 @@ from perr_desktop.ui.meetings.documents import DocumentsTab
 from perr_desktop.ui.meetings.minutes import MinutesTab
 from perr_desktop.ui.meetings.planning import PlanTab
 from perr_desktop.ui.models import Column, rows_model
-from perr_desktop.ui.widgets import accessible, confirm, fill_combo, heading, reporting
+from perr_desktop.ui.widgets import (
+    accessible,
+    confirm,
+    council_choices,
+    fill_combo,
+    heading,
+    list_and_detail,
+    reporting,
+)
 
 
 def when_text(row: dict[str, Any]) -> str:
@@ -212,23 +219,7 @@ class MeetingsPage(QWidget):
         actions.addWidget(self.copy_button)
         actions.addStretch(1)
         actions.addWidget(self.cancel_button)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addLayout(top)
-        left_layout.addLayout(filters)
-        left_layout.addWidget(self.views, 1)
-        left_layout.addLayout(actions)
-        left.setMinimumWidth(self.fontMetrics().averageCharWidth() * 40)
-
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(left)
-        splitter.addWidget(self.detail)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(splitter)
+        list_and_detail(self, [top, filters, (self.views, 1), actions], self.detail)
 
         self.council_filter.activated.connect(lambda _i: self.refresh())
         self.kind_filter.activated.connect(lambda _i: self.refresh())
@@ -239,8 +230,7 @@ class MeetingsPage(QWidget):
     # -- list ------------------------------------------------------------------------
 
     def refresh_filters(self) -> None:
-        fill_combo(self.council_filter, [(_("All councils"), None)] + [
-            (c["name"], c["id"]) for c in councils.list_councils(self.db)])
+        fill_combo(self.council_filter, council_choices(self.db, _("All councils")))
         if self.council_filter.currentData() is None and self.settings.default_council_id:
             index = self.council_filter.findData(self.settings.default_council_id)
             if index >= 0:

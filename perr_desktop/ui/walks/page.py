@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
     QTableView,
     QTabWidget,
     QTimeEdit,
@@ -40,8 +39,10 @@ from perr_desktop.ui.widgets import (
     accessible,
     add_row,
     confirm,
+    council_choices,
     fill_combo,
     heading,
+    list_and_detail,
     qt_date_format,
     reporting,
     set_combo_data,
@@ -253,29 +254,14 @@ class WalksPage(QWidget):
         actions.addStretch(1)
         actions.addWidget(self.delete_button)
         self.detail.layout().insertLayout(2, actions)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addLayout(top)
-        left_layout.addWidget(self.council_filter)
-        left_layout.addWidget(self.view, 1)
-        left.setMinimumWidth(self.fontMetrics().averageCharWidth() * 40)
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(left)
-        splitter.addWidget(self.detail)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(splitter)
+        list_and_detail(self, [top, self.council_filter, (self.view, 1)], self.detail)
         self.council_filter.activated.connect(lambda _i: self.refresh())
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.refresh_filters()
         self.refresh()
 
     def refresh_filters(self) -> None:
-        fill_combo(self.council_filter, [(_("All councils"), None)] + [
-            (c["name"], c["id"]) for c in councils.list_councils(self.db)])
+        fill_combo(self.council_filter, council_choices(self.db, _("All councils")))
 
     def _rows(self) -> list[dict[str, Any]]:
         return walks.list_walks(self.db, self.council_filter.currentData())
