@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help=_("create a database filled with demonstration data"))
     _add_common(demo)
-    demo.add_argument("--size", choices=("small",), default="small",
+    demo.add_argument("--size", choices=("small", "large"), default="small",
                       help=_("amount of data"))
     demo.set_defaults(handler=cmd_demo)
 
@@ -95,6 +95,52 @@ def build_parser() -> argparse.ArgumentParser:
     ics.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.ics",
                      help=_("file to write"))
     ics.set_defaults(handler=cmd_export_ics)
+    table = export_kinds.add_parser(
+        "csv", help=_("a table as a CSV file for spreadsheets (UTF-8, « ; » between "
+                      "fields)"))
+    _add_common(table)
+    table.add_argument("--table", required=True, choices=EXPORT_TABLES,
+                       help=_("the table to write"))
+    table.add_argument("--council", metavar="ID", help=_("only this council's records"))
+    table.add_argument("--year", type=int, metavar="YYYY", help=_("only this calendar year"))
+    table.add_argument("--anonymize", action="store_true",
+                       help=_("attendance without names: « Participant 17 » instead"))
+    table.add_argument("--delimiter", default=";", metavar="CHAR",
+                       help=_("separator between fields (default: ;)"))
+    table.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.csv",
+                       help=_("file to write"))
+    table.set_defaults(handler=cmd_export_csv)
+    geo = export_kinds.add_parser(
+        "geojson", help=_("observations with a position as GeoJSON, for GIS software "
+                          "such as QGIS"))
+    _add_common(geo)
+    where = geo.add_mutually_exclusive_group()
+    where.add_argument("--walk", metavar="ID", help=_("only this walk's observations"))
+    where.add_argument("--council", metavar="ID", help=_("only this council's records"))
+    geo.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.geojson",
+                     help=_("file to write"))
+    geo.set_defaults(handler=cmd_export_geojson)
+    package = export_kinds.add_parser(
+        "package", help=_("an exchange package (.perrpack) for another laptop or a partner"))
+    _add_common(package)
+    package.add_argument("--council", metavar="ID",
+                         help=_("only this council and what it needs (default: everything)"))
+    package.add_argument("--anonymize", action="store_true",
+                         help=_("for a partner: no names, contact details, notes or "
+                                "identifiable photos"))
+    package.add_argument("-o", "--output", type=Path, required=True, metavar="FILE",
+                         help=_("file to write"))
+    package.set_defaults(handler=cmd_export_package)
+
+    stats = commands.add_parser(
+        "stats", help=_("the dashboard's figures for one council, or all, over a year"))
+    _add_common(stats)
+    stats.add_argument("--council", required=True, metavar="ID|all",
+                       help=_("a council's id, or « all »"))
+    stats.add_argument("--year", required=True, type=int, metavar="YYYY",
+                       help=_("the calendar year"))
+    stats.add_argument("--json", action="store_true", help=_("print JSON"))
+    stats.set_defaults(handler=cmd_stats)
 
     report = commands.add_parser("report", help=_("print a document to PDF"))
     _add_common(report)
@@ -121,6 +167,50 @@ def build_parser() -> argparse.ArgumentParser:
     photos.add_argument("--walk", required=True, metavar="WALK_ID",
                         help=_("the walk the photos belong to"))
     photos.set_defaults(handler=cmd_import_photos)
+    package_in = import_kinds.add_parser(
+        "package", help=_("an exchange package from another laptop: merged, conflicts kept "
+                          "for you to settle (the database is created if it does not exist)"))
+    _add_common(package_in)
+    package_in.add_argument("package", type=Path, metavar="FILE",
+                            help=_("the package (.perrpack)"))
+    package_in.set_defaults(handler=cmd_import_package)
+
+    person = commands.add_parser(
+        "person", help=_("one person's data: export it or erase it (RGPD)"))
+    _add_common(person)
+    person_actions = person.add_subparsers(dest="person_action", metavar="ACTION",
+                                           required=True)
+    person_export = person_actions.add_parser(
+        "export", help=_("write everything about a person to a JSON file (right of access)"))
+    _add_common(person_export)
+    person_export.add_argument("id")
+    person_export.add_argument("-o", "--output", type=Path, required=True,
+                               metavar="FILE.json", help=_("file to write"))
+    person_export.set_defaults(handler=cmd_person_export)
+    person_erase = person_actions.add_parser(
+        "erase", help=_("erase a person for good: identity and contact details removed, "
+                        "past attendance kept as anonymous counts (right to erasure)"))
+    _add_common(person_erase)
+    person_erase.add_argument("id")
+    person_erase.set_defaults(handler=cmd_person_erase)
+
+    backup = commands.add_parser(
+        "backup", help=_("write a backup of the database and its media to one file"))
+    _add_common(backup)
+    backup.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="FILE",
+        help=_("file to write: a zip of the database and its media, or just the SQLite "
+               "database when there is no media (unless FILE ends in .zip)"))
+    backup.set_defaults(handler=cmd_backup)
+
+    restore = commands.add_parser(
+        "restore", help=_("replace the database by a backup (the current state is backed "
+                          "up first)"))
+    _add_common(restore)
+    restore.add_argument("backup", type=Path, metavar="FILE",
+                         help=_("a file written by « backup », or a folder of automatic "
+                                "backups"))
+    restore.set_defaults(handler=cmd_restore)
     return parser
 
 
@@ -312,6 +402,52 @@ def cmd_export_ics(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# The tables of `export csv` (services/exports.py).
+EXPORT_TABLES = ("meetings", "attendance", "observations", "followups")
+
+
+def cmd_export_csv(args: argparse.Namespace) -> int:
+    from perr_desktop.services import exports
+
+    with _open(args) as db:
+        count = exports.export_csv(db, args.table, args.output, council_id=args.council,
+                                   year=args.year, anonymize=args.anonymize,
+                                   delimiter=args.delimiter, lang=i18n.get_language())
+    print(ngettext("%(count)s row written to %(path)s.",
+                   "%(count)s rows written to %(path)s.", count)
+          % {"count": count, "path": args.output})
+    return EXIT_OK
+
+
+def cmd_export_geojson(args: argparse.Namespace) -> int:
+    from perr_desktop.services import exports
+
+    with _open(args) as db:
+        count = exports.export_geojson(db, args.output, walk_id=args.walk,
+                                       council_id=args.council, lang=i18n.get_language())
+    print(ngettext("%(count)s observation written to %(path)s.",
+                   "%(count)s observations written to %(path)s.", count)
+          % {"count": count, "path": args.output})
+    return EXIT_OK
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    """`stats --json`: services/indicators.compute for the council (or all) and year."""
+    from perr_desktop.services import indicators
+
+    if not 1900 <= args.year <= 2100:
+        raise UserError(_("%(value)s is not a year.") % {"value": args.year})
+    council_ids = None if args.council == "all" else (args.council,)
+    with _open(args) as db:
+        figures = indicators.compute(db, indicators.Filters.year(args.year, council_ids))
+        lines = [] if args.json else indicators.describe(db, figures, i18n.get_language())
+    if args.json:
+        _print_json(figures)
+    else:
+        print("\n".join(lines))
+    return EXIT_OK
+
+
 def cmd_import_photos(args: argparse.Namespace) -> int:
     """One line per skipped file and a summary on stdout; exit 1 when nothing could be
     imported (every file skipped, or none found)."""
@@ -323,6 +459,51 @@ def cmd_import_photos(args: argparse.Namespace) -> int:
         print(_("%(path)s skipped: %(reason)s.") % {"path": path, "reason": reason})
     print(report.summary())
     return EXIT_OK if report.imported or report.duplicates else EXIT_USER_ERROR
+
+
+def cmd_person_export(args: argparse.Namespace) -> int:
+    from perr_desktop.services import privacy
+
+    with _open(args) as db:
+        path = privacy.write_person_export(db, args.id, args.output)
+    print(_("Data of person %(id)s written to %(path)s.") % {"id": args.id, "path": path})
+    return EXIT_OK
+
+
+def cmd_person_erase(args: argparse.Namespace) -> int:
+    """Asks nothing: the command line is for scripts and for those who know."""
+    from perr_desktop.services import privacy
+
+    with _open(args) as db:
+        report = privacy.erase_person(db, args.id)
+        line = privacy.erasure_summary(report, args.id)
+        backups = len(privacy.backups_holding_data(db))
+        if backups:
+            line += " " + privacy.backups_warning(db, backups)
+    if not report.file_clean:
+        line += " " + report.problem
+    print(line)
+    return EXIT_OK
+
+
+def cmd_export_package(args: argparse.Namespace) -> int:
+    from perr_desktop.services import exchange
+
+    with _open(args) as db:
+        summary = exchange.export_package(db, args.output, council_id=args.council,
+                                          anonymize=args.anonymize)
+    print(summary.summary())
+    return EXIT_OK
+
+
+def cmd_import_package(args: argparse.Namespace) -> int:
+    """A summary on stdout: added, updated, deleted, conflicts, images. A refused package
+    exits 1 with one line and leaves the database (or its absence) as it was."""
+    from perr_desktop.services import exchange
+
+    summary = exchange.import_package_file(args.package, _db_path(args))
+    print(summary.summary())
+    return EXIT_OK
 
 
 def _report_convocation(db, record_id: str, lang: str, args: argparse.Namespace) -> bytes:
@@ -415,6 +596,50 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """A read command: the backup API copies a consistent state while others write."""
+    from perr_desktop.storage import backups
+
+    path = backups.export_backup(_db_path(args), args.output)
+    print(_("Backup written to %(path)s.") % {"path": path})
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from perr_desktop.storage import backups
+
+    path = _db_path(args)
+    before = backups.restore(args.backup, path)
+    print(_("The backup %(backup)s was restored into %(path)s.")
+          % {"backup": args.backup, "path": path})
+    if before is not None:
+        print(_("The previous state was backed up in %(folder)s.") % {"folder": before})
+    return EXIT_OK
+
+
+# Commands that change the database take its lock (storage/lock.py): refused, with one
+# line, while the window or another such command works on it. Reading needs no lock.
+WRITING_COMMANDS = {"demo", "import", "restore"}
+
+
+def _writes(args: argparse.Namespace) -> bool:
+    return args.command in WRITING_COMMANDS or (
+        args.command == "person" and getattr(args, "person_action", None) == "erase") or (
+        # an anonymised package numbers the people it has not numbered yet (pseudonyms)
+        args.command == "export" and getattr(args, "export_kind", None) == "package"
+        and args.anonymize)
+
+
+def _database_lock(args: argparse.Namespace):
+    import contextlib
+
+    from perr_desktop.storage import lock
+
+    if not _writes(args):
+        return contextlib.nullcontext()
+    return lock.hold(_db_path(args), program=f"command {args.command}")
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from perr_desktop.app import run
 
@@ -448,7 +673,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         i18n.set_language(args.lang)
     handler = getattr(args, "handler", cmd_gui)
     try:
-        return handler(args)
+        with _database_lock(args):
+            return handler(args)
     except UserError as exc:
         print(exc.message, file=sys.stderr)
         return EXIT_USER_ERROR

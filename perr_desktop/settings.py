@@ -15,12 +15,18 @@ from pathlib import Path
 from perr_desktop import paths
 from perr_desktop.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
+MAX_RETENTION_YEARS = 20
+
 
 @dataclass
 class Settings:
     language: str = DEFAULT_LANGUAGE
     default_council_id: str | None = None
     last_database: str | None = None
+    # Contact details of people inactive this long are proposed for erasure (RGPD).
+    retention_years: int = 3
+    # The folder Nextcloud, Syncthing or a USB key carries between laptops (exchange).
+    shared_folder: str | None = None
 
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:
@@ -39,6 +45,12 @@ class Settings:
         settings = cls(**{k: v for k, v in data.items() if k in known})
         if settings.language not in LANGUAGES:
             settings.language = DEFAULT_LANGUAGE
+        if (isinstance(settings.retention_years, bool)
+                or not isinstance(settings.retention_years, int)
+                or not 1 <= settings.retention_years <= MAX_RETENTION_YEARS):
+            settings.retention_years = cls.retention_years
+        if not isinstance(settings.shared_folder, str | None):
+            settings.shared_folder = None
         return settings
 
     def save(self, path: Path | None = None) -> None:

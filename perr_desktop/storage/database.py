@@ -150,6 +150,9 @@ class Database:
             dest = sqlite3.connect(str(partial))
             try:
                 self.conn.backup(dest)
+                # The copy inherits WAL mode: make it one self-contained file instead, that
+                # opens read-only without creating -wal/-shm beside it.
+                dest.execute("PRAGMA journal_mode = DELETE")
             finally:
                 dest.close()
             partial.replace(target)
@@ -174,7 +177,8 @@ def open_database(path: Path | str, *, create: bool = True, seed: bool = True) -
     """Open (creating, migrating and seeding as needed) the database at ``path``.
 
     A file that is not SQLite, or from a newer schema, is refused before anything is
-    written. A copy is saved in the backups folder before any migration runs.
+    written. A backup (database and media, see :mod:`backups`) is made before any
+    migration runs.
     """
     from perr_desktop.storage import reference
 
@@ -201,10 +205,9 @@ def open_database(path: Path | str, *, create: bool = True, seed: bool = True) -
             conn.execute("PRAGMA synchronous = FULL")
             db = Database(conn, path)
             if 0 < version < migrations.LATEST_VERSION:
-                db.backup_to(
-                    paths.backups_dir(path)
-                    / f"{path.stem}-before-migration-v{version}-{_timestamp()}.sqlite"
-                )
+                from perr_desktop.storage import backups
+
+                backups.make_backup(db, backups.MIGRATION)
             migrations.apply(conn)
             if seed:
                 reference.seed(db)
@@ -212,6 +215,17 @@ def open_database(path: Path | str, *, create: bool = True, seed: bool = True) -
             conn.close()
             raise
     return db
+
+
+def open_as_is(path: Path | str) -> Database:
+    """A connection to an existing database exactly as it is: no migration, no seeding,
+    whatever its schema version (backups read through it)."""
+    path = Path(path).expanduser()
+    if not path.is_file():
+        raise UserError(_("File not found: %(path)s.") % {"path": path})
+    _check_header(path)
+    with user_errors(path):
+        return Database(_connect(path), path)
 
 
 def _has_tables(conn: sqlite3.Connection) -> bool:

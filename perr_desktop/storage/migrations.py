@@ -361,10 +361,98 @@ def _v3_walks(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v4_indicators(conn: sqlite3.Connection) -> None:
+    """Indexes only, for the indicators (services/indicators.py): the dashboard
+    recomputes every figure on each filter change, over years of data. Each index holds
+    every column its query reads, ``deleted_at`` second so that « live rows of this
+    meeting / walk / observation » is a lookup, and the figures come from the indexes
+    without reading the tables."""
+    run_script(
+        conn,
+        """
+        CREATE INDEX attendance_meeting_status ON attendance (meeting_id, deleted_at,
+            status, member, person_id);
+        CREATE INDEX attendance_person_status ON attendance (person_id, deleted_at, status,
+            meeting_id);
+        CREATE INDEX agenda_items_meeting_objective ON agenda_items (meeting_id, deleted_at,
+            objective_code);
+        CREATE INDEX walks_date ON walks (walk_date);
+        CREATE INDEX observations_walk_live ON observations (walk_id, deleted_at, theme,
+            positive, objective_code);
+        CREATE INDEX followups_observation_live ON followups (observation_id, deleted_at,
+            status, next_reminder_on, body);
+        CREATE INDEX followup_steps_live ON followup_steps (followup_id, deleted_at,
+            step_date, status);
+        CREATE INDEX followup_steps_status_date ON followup_steps (status, deleted_at,
+            step_date);
+        """,
+    )
+
+
+def _v5_exchange(conn: sqlite3.Connection) -> None:
+    """Exchange between laptops (services/exchange.py, docs/exchange-format.md).
+
+    ``meta.database_id`` names this database in the packages it writes (random, made
+    once). ``sync_state``: per peer database, the ``created_at`` of the last package
+    imported from it. ``sync_records``: per peer and record, the version both sides held
+    at the last exchange (its ``updated_at`` and a short hash of each field, never the
+    values), the base of the three-way merge. ``conflicts``: edits made on both sides,
+    waiting for the user. ``pseudonyms``: the stable numbers of anonymised exports.
+    None of these tables travels in a package.
+    """
+    import uuid
+
+    run_script(
+        conn,
+        """
+        CREATE TABLE sync_state (
+            peer_id TEXT PRIMARY KEY NOT NULL,
+            peer_name TEXT NOT NULL DEFAULT '',
+            last_created_at TEXT NOT NULL,
+            imported_at TEXT NOT NULL
+        ) STRICT;
+
+        CREATE TABLE sync_records (
+            peer_id TEXT NOT NULL,
+            table_name TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            fields TEXT NOT NULL,
+            PRIMARY KEY (peer_id, table_name, record_id)
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX sync_records_record ON sync_records (table_name, record_id);
+
+        CREATE TABLE conflicts (
+            id TEXT PRIMARY KEY NOT NULL,
+            peer_id TEXT NOT NULL,
+            peer_name TEXT NOT NULL DEFAULT '',
+            table_name TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            local_row TEXT NOT NULL,
+            incoming_row TEXT NOT NULL,
+            fields TEXT NOT NULL,
+            detected_at TEXT NOT NULL,
+            settled_at TEXT,
+            choice TEXT
+        ) STRICT;
+        CREATE INDEX conflicts_record ON conflicts (table_name, record_id, settled_at);
+
+        CREATE TABLE pseudonyms (
+            subject_id TEXT PRIMARY KEY NOT NULL,
+            number INTEGER NOT NULL UNIQUE CHECK (number > 0)
+        ) STRICT;
+        """,
+    )
+    conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('database_id', ?)",
+                 (str(uuid.uuid4()),))
+
+
 MIGRATIONS: list[Migration] = [
     _v1_foundation,
     _v2_meetings,
     _v3_walks,
+    _v4_indicators,
+    _v5_exchange,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -38,6 +38,7 @@ class MainWindow(QMainWindow):
     languageChangeRequested = Signal(str)
     demoRequested = Signal()
     leaveDemoRequested = Signal()
+    restoreRequested = Signal(str)  # a backup to restore: the Application does it
     firstPainted = Signal()
 
     def __init__(self, db: Database, settings: Settings, demo: bool = False) -> None:
@@ -229,6 +230,9 @@ class MainWindow(QMainWindow):
                                         QKeySequence.StandardKey.Save, file_menu)
         file_menu.addSeparator()
         self._action(_("Save a &backup copy…"), self.save_backup_copy, None, file_menu)
+        self._action(_("&Restore a backup…"), self.restore_backup, None, file_menu)
+        self._action(_("&Exchange with other computers…"), self.exchange_with_others, None,
+                     file_menu)
         self._action(_("Open the &data folder"), self.open_data_folder, None, file_menu)
         file_menu.addSeparator()
         self._action(_("&Quit"), self.close, QKeySequence.StandardKey.Quit, file_menu)
@@ -283,6 +287,36 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 _("Backup copy saved: %(path)s") % {"path": target}, 8000
             )
+
+    def restore_backup(self) -> None:
+        from perr_desktop.ui.backups import RestoreDialog
+
+        if not self.flush():
+            return
+        dialog = RestoreDialog(self.db.path, self)
+        if dialog.exec() == RestoreDialog.DialogCode.Accepted and dialog.chosen is not None:
+            self.restoreRequested.emit(str(dialog.chosen))
+
+    def exchange_with_others(self) -> None:
+        """The shared folder, package files and conflicts (ui/exchange.py); once it
+        closes, every page reloads what an import or a settled conflict changed."""
+        from perr_desktop.ui.exchange import ExchangeDialog
+
+        if not self.flush():
+            return
+        dialog = ExchangeDialog(self.db, self.settings, self)
+        dialog.exec()
+        if dialog.changed:
+            if not self.navigation.isVisible():
+                self._welcome_done()  # a new database that just received its councils
+                return
+            self.councils.refresh()
+            self.people.refresh_councils()
+            self.people.refresh()
+            self.meetings.refresh_filters()
+            self.walks.refresh_filters()
+            self.settings_page.refresh_councils()
+            self._show_page(self.navigation.currentRow())
 
     def open_data_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.db.path.parent)))

@@ -31,6 +31,7 @@ from perr_desktop import i18n
 from perr_desktop.domain.people import formal_name
 from perr_desktop.i18n import _, ngettext
 from perr_desktop.services import councils, people, reference
+from perr_desktop.ui import privacy as privacy_ui
 from perr_desktop.ui.autosave import FormBinder
 from perr_desktop.ui.councils import configure_table
 from perr_desktop.ui.members import (
@@ -178,12 +179,22 @@ class PersonForm(QWidget):
         footer = QHBoxLayout()
         footer.addWidget(hint(_("Changes are saved as you type.")), 1)
         footer.addWidget(self.delete_button)
+        # Residents' rights (RGPD): a copy of everything, or erasure for good.
+        self.export_button = QPushButton(_("E&xport their data…"))
+        self.export_button.clicked.connect(self._export_data)
+        self.erase_button = QPushButton(_("Erase this person…"))
+        self.erase_button.clicked.connect(self._erase)
+        rights = QHBoxLayout()
+        rights.addStretch(1)
+        rights.addWidget(self.export_button)
+        rights.addWidget(self.erase_button)
 
         content = QWidget()
         layout = QVBoxLayout(content)
         layout.addWidget(self.banner)
         layout.addLayout(form)
         layout.addLayout(footer)
+        layout.addLayout(rights)
         layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -305,6 +316,21 @@ class PersonForm(QWidget):
                 removed, self.person_id = self.person_id, None
                 self.deleted.emit(removed)
 
+    def _export_data(self) -> None:
+        if self.person_id is not None:
+            self.binder.flush()
+            privacy_ui.export_person_data(self, self.db, self.person_id,
+                                          (self.binder.record or {}).get("name", ""))
+
+    def _erase(self) -> None:
+        if self.person_id is None:
+            return
+        self.binder.flush()  # nothing typed may be saved back after the erasure
+        if privacy_ui.erase_person(self, self.db, self.person_id):
+            erased, self.person_id = self.person_id, None
+            self.binder.load(None)
+            self.deleted.emit(erased)
+
     def flush(self) -> bool:
         return self.binder.flush()
 
@@ -382,6 +408,10 @@ class PeoplePage(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addLayout(top)
+        # Contact details kept too long (RGPD): a banner when there are some to purge.
+        self.retention = privacy_ui.RetentionBanner(db, self)
+        self.retention.purged.connect(lambda _n: self.refresh())
+        left_layout.addWidget(self.retention)
         left_layout.addLayout(filters)
         left_layout.addWidget(self.count)
         left_layout.addWidget(self.view, 1)
@@ -457,6 +487,7 @@ class PeoplePage(QWidget):
     def _person_deleted(self, _person_id: str) -> None:
         self.form.load(None)
         self.refresh()
+        self.retention.refresh()
         self.directoryChanged.emit()
 
     def open_person(self, person_id: str) -> None:
@@ -484,6 +515,7 @@ class PeoplePage(QWidget):
     def activate(self) -> None:
         """Shown again: people may have been added or changed from another page."""
         self.refresh()
+        self.retention.refresh()
 
     def focus_search(self) -> None:
         self.search.setFocus()

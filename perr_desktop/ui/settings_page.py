@@ -9,15 +9,16 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QPushButton,
+    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from perr_desktop import paths
-from perr_desktop.i18n import LANGUAGE_NAMES, _
+from perr_desktop.i18n import LANGUAGE_NAMES, _, ngettext
 from perr_desktop.services import councils
-from perr_desktop.settings import Settings
+from perr_desktop.settings import MAX_RETENTION_YEARS, Settings
 from perr_desktop.ui.reference_editor import ReferenceEditor
 from perr_desktop.ui.widgets import accessible, fill_combo, heading, hint, set_combo_data
 
@@ -55,6 +56,17 @@ class SettingsPage(QWidget):
                                "printed in French or English whatever this choice.")))
         form.addRow(_("&Default council"), self.default_council)
         form.addRow("", hint(_("The council shown first when the application opens.")))
+        self.retention_years = accessible(
+            QSpinBox(), _("Keep former members' contact details for this many years"))
+        self.retention_years.setRange(1, MAX_RETENTION_YEARS)
+        self.retention_years.setMaximumWidth(self.fontMetrics().averageCharWidth() * 14)
+        self.retention_years.setValue(settings.retention_years)
+        self._retention_suffix()
+        self.retention_years.valueChanged.connect(self._retention_chosen)
+        form.addRow(_("&Keep former members' contact details for"), self.retention_years)
+        form.addRow("", hint(_("After this time without a membership or any participation, "
+                               "the People page proposes to erase a person's email, "
+                               "telephone and address (RGPD).")))
 
         data = QWidget()
         form = QFormLayout(data)
@@ -92,6 +104,15 @@ class SettingsPage(QWidget):
             self.settings.language = language
             self.settings.save()
             self.languageChanged.emit(language)
+
+    def _retention_suffix(self) -> None:
+        self.retention_years.setSuffix(
+            " " + ngettext("year", "years", self.retention_years.value()))
+
+    def _retention_chosen(self, years: int) -> None:
+        self._retention_suffix()
+        self.settings.retention_years = years
+        self.settings.save()
 
     def _default_council_chosen(self) -> None:
         self.settings.default_council_id = self.default_council.currentData()

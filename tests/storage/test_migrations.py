@@ -83,8 +83,9 @@ def schema(conn: sqlite3.Connection) -> list[tuple]:
 
 
 def backups(db_path: Path, version: int) -> list[Path]:
+    """The database files of the backups made before migrating from ``version``."""
     folder = paths.backups_dir(db_path)
-    return sorted(folder.glob(f"{db_path.stem}-before-migration-v{version}-*.sqlite"))
+    return sorted(folder.glob(f"*_before-migration-v{version}/database.sqlite"))
 
 
 @pytest.fixture

@@ -1,0 +1,343 @@
+"""Backups in the window: « Restaurer une sauvegarde… », automatic backups in the
+background, and the check of the database when the application starts.
+
+The work itself is in :mod:`perr_desktop.storage.backups`; here it is only shown, asked
+about, and run off the GUI thread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from perr_desktop import i18n, paths
+from perr_desktop.errors import UserError
+from perr_desktop.i18n import _
+from perr_desktop.storage import backups
+from perr_desktop.storage.database import Database
+from perr_desktop.ui.widgets import confirm, reporting, show_error
+from perr_desktop.ui.worker import run_with_progress
+
+PERIODIC_MS = 30 * 60 * 1000
+
+
+def backup_date(backup: backups.BackupInfo) -> str:
+    if backup.created_at is None:
+        return "—"
+    return i18n.format_datetime(backup.created_at.astimezone().replace(tzinfo=None), "medium")
+
+
+# -- the dialog -------------------------------------------------------------------------
+
+class RestoreDialog(QDialog):
+    """The backups of the database, newest first; « Restaurer » asks for confirmation,
+    then closes the dialog with :attr:`chosen` set: the application does the restore."""
+
+    COLUMNS = 4
+
+    def __init__(self, db_path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db_path = Path(db_path)
+        self.chosen: Path | None = None
+        self.setWindowTitle(_("Restore a backup"))
+        self.setObjectName("restoreDialog")
+
+        intro = QLabel(_(
+            "PERR Desktop backs up your database and its photos when it starts, every 30 "
+            "minutes while you work, before an update of the database and before a restore. "
+            "Choose the moment to come back to."))
+        intro.setWordWrap(True)
+
+        self.table = QTreeWidget(self)
+        self.table.setObjectName("backupsList")
+        self.table.setAccessibleName(_("Backups"))
+        self.table.setRootIsDecorated(False)
+        self.table.setUniformRowHeights(True)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setHeaderLabels([_("Date"), _("Reason"), _("Contents"), _("Size")])
+        header = self.table.header()
+        header.setStretchLastSection(False)
+        for column in (0, 1, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+
+        self.empty = QLabel(_("No backup yet: the first one is made when PERR Desktop "
+                              "starts."))
+        self.empty.setWordWrap(True)
+        self.folder = QLabel(_("Backups are kept in %(folder)s.")
+                             % {"folder": paths.backups_dir(self.db_path)})
+        self.folder.setWordWrap(True)
+        self.folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.folder.setProperty("role", "hint")
+
+        buttons = QDialogButtonBox(self)
+        self.restore_button = QPushButton(_("&Restore…"), self)
+        self.backup_button = QPushButton(_("&Back up now"), self)
+        self.file_button = QPushButton(_("Restore from a &file…"), self)
+        buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.backup_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.file_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        self.restore_button.clicked.connect(self.restore_selected)
+        self.backup_button.clicked.connect(self.back_up_now)
+        self.file_button.clicked.connect(self.restore_file)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.table.itemActivated.connect(lambda _item, _column: self.restore_selected())
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.folder)
+        layout.addWidget(buttons)
+        self.resize(900, 480)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.backups = backups.list_backups(self.db_path)
+        self.table.clear()
+        for backup in self.backups:
+            contents = backup.contents()
+            if not backup.ok:
+                contents = _("Damaged: %(reason)s") % {"reason": backup.damaged}
+            item = QTreeWidgetItem([backup_date(backup), backup.reason_label(), contents,
+                                    backup.size_text() if backup.size else ""])
+            item.setToolTip(0, str(backup.path))
+            item.setData(0, Qt.ItemDataRole.UserRole, str(backup.path))
+            item.setTextAlignment(3, Qt.AlignmentFlag.AlignRight
+                                  | Qt.AlignmentFlag.AlignVCenter)
+            if not backup.ok:
+                item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.table.addTopLevelItem(item)
+        self.empty.setVisible(not self.backups)
+        first_ok = next((i for i, b in enumerate(self.backups) if b.ok), None)
+        if first_ok is not None:
+            self.table.setCurrentItem(self.table.topLevelItem(first_ok))
+        self._update_buttons()
+
+    def selected(self) -> backups.BackupInfo | None:
+        item = self.table.currentItem()
+        if item is None or not item.isSelected():
+            return None
+        backup = self.backups[self.table.indexOfTopLevelItem(item)]
+        return backup if backup.ok else None
+
+    def _update_buttons(self) -> None:
+        self.restore_button.setEnabled(self.selected() is not None)
+
+    def _confirm(self, what: str) -> bool:
+        question = "\n\n".join((
+            _("Restore %(what)s?") % {"what": what},
+            _("The data you have now will be replaced by the data of that backup. A backup "
+              "of the current state is made first: to come back to it, restore it from this "
+              "same list."),
+        ))
+        return confirm(self, question, _("Restore"))
+
+    def restore_selected(self) -> None:
+        backup = self.selected()
+        if backup is None:
+            return
+        what = _("the backup of %(date)s (%(contents)s)") % {
+            "date": backup_date(backup), "contents": backup.contents()}
+        if self._confirm(what):
+            self.chosen = backup.path
+            self.accept()
+
+    def restore_file(self) -> None:
+        name, _filter = QFileDialog.getOpenFileName(
+            self, _("Restore from a file"), str(Path.home()),
+            _("PERR Desktop backups (*.zip *.sqlite)"))
+        if not name:
+            return
+        if self._confirm(_("the backup %(path)s") % {"path": name}):
+            self.chosen = Path(name)
+            self.accept()
+
+    def back_up_now(self) -> None:
+        with reporting(self):
+            run_with_progress(self, self.db_path, _("Backing up…"),
+                              lambda db, _progress, _cancelled:
+                              backups.make_backup(db, backups.MANUAL))
+            self.refresh()
+
+
+# -- in the background ------------------------------------------------------------------
+
+class _BackupThread(QThread):
+    made = Signal(str)
+    failed = Signal(str)
+    crashed = Signal(object)  # a bug: re-raised on the GUI thread
+
+    def __init__(self, db_path: Path, reason: str, stop: threading.Event) -> None:
+        super().__init__()
+        self.db_path, self.reason, self.stop = db_path, reason, stop
+
+    def run(self) -> None:  # in the worker thread, with its own connection
+        from perr_desktop.storage.database import open_as_is
+
+        try:
+            with open_as_is(self.db_path) as db:
+                made = backups.make_backup(db, self.reason, cancelled=self.stop.is_set)
+            if not self.stop.is_set():
+                backups.prune(self.db_path)
+        except backups.BackupCancelled:
+            return
+        except UserError as exc:
+            self.failed.emit(exc.message)
+        except Exception as exc:
+            self.crashed.emit(exc)
+        else:
+            self.made.emit(str(made))
+
+
+class BackupScheduler(QObject):
+    """Automatic backups of the open database, never on the GUI thread: one when asked
+    (at start), then every ``interval_ms`` of use if something was written since the last
+    one — by the window's connection (its ``total_changes``) or another one (``PRAGMA
+    data_version``). Each backup is followed by the rotation."""
+
+    made = Signal(str)
+    failed = Signal(str)
+
+    def __init__(self, parent: QObject | None = None, interval_ms: int = PERIODIC_MS) -> None:
+        super().__init__(parent)
+        self._db: Database | None = None
+        self._mark: tuple[int, int] | None = None
+        self._thread: _BackupThread | None = None
+        self._stop = threading.Event()
+        self.timer = QTimer(self)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.periodic)
+
+    def watch(self, db: Database | None) -> None:
+        """Back up ``db`` from now on (None: nothing, as for the demonstration data)."""
+        if self._db is not None and (db is None or db.path != self._db.path):
+            self.stop()
+        self._db = db
+        self._mark = self._change_mark()
+        if db is None:
+            self.timer.stop()
+        else:
+            self.timer.start()
+
+    def _change_mark(self) -> tuple[int, int] | None:
+        if self._db is None or self._db.closed:
+            return None
+        conn = self._db.conn
+        return conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def changed(self) -> bool:
+        mark = self._change_mark()
+        return mark is not None and mark != self._mark
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None
+
+    def back_up(self, reason: str) -> bool:
+        """Start a backup in the background; False if one is running or nothing is open."""
+        if self._thread is not None or self._db is None or self._db.closed:
+            return False
+        self._mark = self._change_mark()
+        self._stop = threading.Event()
+        thread = _BackupThread(self._db.path, reason, self._stop)
+        thread.made.connect(self.made)
+        thread.failed.connect(self.failed)
+        thread.crashed.connect(self._crashed)
+        thread.finished.connect(self._finished)
+        self._thread = thread
+        thread.start(QThread.Priority.LowPriority)
+        return True
+
+    def periodic(self) -> None:
+        if self.changed():
+            self.back_up(backups.PERIODIC)
+
+    def wait(self) -> None:
+        """Let the running backup finish (tests; before a restore it is stopped)."""
+        if self._thread is not None:
+            self._thread.wait()
+            self._finished()
+
+    def stop(self) -> None:
+        """Cancel the running backup (its partial folder is removed) and wait for it."""
+        self._stop.set()
+        self.wait()
+
+    def _finished(self) -> None:
+        if self._thread is not None and self._thread.isFinished():
+            self._thread.deleteLater()
+            self._thread = None
+
+    def _crashed(self, exc: BaseException) -> None:
+        raise exc
+
+
+# -- at start -----------------------------------------------------------------------------
+
+def check_at_start(db_path: Path, parent: QWidget | None = None) -> bool:
+    """The integrity check of the GUI's start (``PRAGMA quick_check``). A damaged
+    database: explain, and offer to restore the latest good backup (the damaged file
+    copied aside first) or to quit. Returns whether to go on opening it."""
+    problem = backups.quick_problem(db_path)
+    if problem is None:
+        return True
+    good = backups.latest_good_backup(db_path)
+    now = dt.datetime.now().astimezone()
+    box = QMessageBox(QMessageBox.Icon.Critical, _("PERR Desktop"),
+                      _("The database %(path)s is damaged (%(problem)s): it cannot be opened "
+                        "as it is.") % {"path": db_path, "problem": problem},
+                      QMessageBox.StandardButton.NoButton, parent)
+    restore_button = None
+    if good is not None:
+        box.setInformativeText(
+            _("PERR Desktop can put back the latest good backup, from %(date)s "
+              "(%(contents)s); what was entered after it will be missing. The damaged file "
+              "is first copied beside it, as %(name)s, and nothing else is deleted.")
+            % {"date": backup_date(good), "contents": good.contents(),
+               "name": backups.aside_name(db_path, now).name})
+        restore_button = box.addButton(_("Restore this backup"),
+                                       QMessageBox.ButtonRole.AcceptRole)
+    else:
+        box.setInformativeText(
+            _("No usable backup was found in %(folder)s. The file is left as it is: ask for "
+              "help before doing anything else with it.")
+            % {"folder": paths.backups_dir(db_path)})
+    quit_button = box.addButton(_("Quit"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(restore_button or quit_button)
+    box.exec()
+    if restore_button is None or box.clickedButton() is not restore_button:
+        return False
+    try:
+        aside = backups.copy_aside(db_path, now=now)
+        run_with_progress(parent, None, _("Restoring the backup…"),
+                          lambda _db, _progress, _cancelled:
+                          backups.restore(good.path, db_path))
+    except UserError as exc:
+        show_error(parent, exc)
+        return False
+    QMessageBox.information(
+        parent, _("PERR Desktop"),
+        _("The backup of %(date)s was restored. The damaged file was kept as %(path)s.")
+        % {"date": backup_date(good), "path": aside})
+    return True
