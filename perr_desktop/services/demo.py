@@ -39,7 +39,7 @@ from perr_desktop.errors import UserError
 from perr_desktop.i18n import _, format_date, format_number, ngettext
 from perr_desktop.services import councils, followups, meetings, people, photos, walks
 
-SIZES = ("small",)
+SIZES = ("small", "large")  # large: ten years, for benchmarks (services/demo_large.py)
 
 # -- the summary printed by ``perr-desktop demo`` --------------------------------------
 
@@ -4323,6 +4323,10 @@ def create_demo_database(path: Path | str, size: str = "small") -> DemoSummary:
 
     if size not in SIZES:
         raise ValueError(f"unknown demonstration size {size!r}")
+    if size == "large":
+        from perr_desktop.services import demo_large
+
+        return demo_large.create_large_database(path)
     path = Path(path).expanduser()
     if holds_councils(path):
         raise _already_filled(path)
