@@ -70,8 +70,11 @@ MAX_LINE_BYTES = 8 * MIB
 MAX_FIELD_CHARS = 1_000_000           # one text field (the forms cap them at 10 000)
 _CHUNK = 256 * KIB
 
-# Tables of this database that never travel.
-LOCAL_TABLES = frozenset({"meta", "sync_state", "sync_records", "conflicts", "pseudonyms"})
+# Tables of this database that never travel (the search index, migration 6, is made
+# from the records by triggers, on each laptop).
+LOCAL_TABLES = frozenset({"meta", "sync_state", "sync_records", "conflicts", "pseudonyms",
+                          "search_map", "search_fts", "search_fts_data", "search_fts_idx",
+                          "search_fts_content", "search_fts_docsize", "search_fts_config"})
 # Reference rows (ids derived from codes): always sent whole, so that codes resolve.
 REFERENCE_TABLES = ("neighbourhoods", "vocabulary", "perr_objectives")
 _RECORD_COLUMNS = ("id", "created_at", "updated_at", "deleted_at")
@@ -422,8 +425,9 @@ def _collect(db, schema: dict[str, _Table], council_id: str | None,
         ids = chosen.get(table)
         if not ids:
             continue
-        everything = db.query(f'SELECT * FROM "{table}" ORDER BY created_at, id')
-        rows[table] = [r for r in everything if r["id"] in ids]
+        clause, params = _in(ids)
+        rows[table] = db.query(f'SELECT * FROM "{table}" WHERE id IN {clause} '
+                               "ORDER BY created_at, id", params)
     return rows
 
 
@@ -478,17 +482,20 @@ def _council_ids(db, council_id: str) -> dict[str, set[str]]:
 
 def _close_references(db, schema: dict[str, _Table], chosen: dict[str, set[str]]) -> None:
     """Add every row a chosen row refers to (only those rows, not their own children),
-    until nothing is missing."""
-    while True:
-        added = False
+    until nothing is missing. Each round looks only at the rows the previous one added:
+    a chain of references (each meeting's minutes approved at the next one) costs a few
+    small queries per link, not a pass over everything chosen (issue 7)."""
+    new = {table: set(ids) for table, ids in chosen.items() if ids}
+    while new:
+        found: dict[str, set[str]] = {}
         for table in schema:
-            ids = chosen.get(table)
+            ids = new.get(table)
             if not ids:
                 continue
+            clause, params = _in(ids)
             for column, parent, parent_column in schema[table].references:
                 if parent not in schema:
                     continue
-                clause, params = _in(ids)
                 values = {r["v"] for r in db.query(
                     f'SELECT DISTINCT "{column}" AS v FROM "{table}" '
                     f'WHERE id IN {clause} AND "{column}" IS NOT NULL', params)}
@@ -501,11 +508,11 @@ def _close_references(db, schema: dict[str, _Table], chosen: dict[str, set[str]]
                     wanted = _ids(db, f'SELECT id FROM "{parent}" '
                                       f'WHERE "{parent_column}" IN {clause_v}', params_v)
                 have = chosen.setdefault(parent, set())
-                if not wanted <= have:
-                    have |= wanted
-                    added = True
-        if not added:
-            return
+                fresh = wanted - have
+                if fresh:
+                    have |= fresh
+                    found.setdefault(parent, set()).update(fresh)
+        new = found
 
 
 def _bases_for(db, rows: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
@@ -1104,7 +1111,7 @@ def format_stamp(stamp: str) -> str:
         moment = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
     except ValueError:
         return stamp
-    return i18n.format_datetime(moment.astimezone(), "medium")
+    return i18n.format_moment(moment.astimezone().replace(tzinfo=None))
 
 
 def _check_cancel_import(cancelled: Cancelled | None) -> None:
@@ -1182,8 +1189,10 @@ def import_package_file(path: Path | str, db_path: Path | str,
     try:
         return import_package(db, path, progress, cancelled)
     except BaseException:
+        # Refused: the file is left byte for byte as it was, planner statistics included
+        # (closing would otherwise refresh them for the queries the refusal ran).
+        db.close(optimize=False)
         if created:
-            db.close()
             for suffix in ("", "-wal", "-shm", "-journal"):
                 with contextlib.suppress(OSError):
                     db_path.with_name(db_path.name + suffix).unlink()

@@ -82,6 +82,7 @@ from perr_desktop.errors import NotFoundError, UserError
 from perr_desktop.i18n import _, ngettext
 from perr_desktop.services.reference import vocabulary_labels
 from perr_desktop.storage import records
+from perr_desktop.storage.backups import list_backups
 
 EXPORT_FORMAT = "perr-desktop/person-export"
 EXPORT_FORMAT_VERSION = 1
@@ -151,6 +152,13 @@ NOT_FREE_TEXT: dict[str, tuple[str, ...]] = {
     "perr_objectives": ("code", "parent_code", "level", "label_fr", "label_en"),
     "photos": ("walk_id", "media_id", "stop_id", "observation_id"),
     "pseudonyms": ("subject_id",),
+    # The search index (migration 6): copies of the free text above, kept in step by
+    # triggers when that text is rewritten; its words are purged by scrub_file.
+    "search_fts": ("title", "body", "extra"),
+    "search_fts_config": ("k", "v"),
+    "search_fts_content": ("c0", "c1", "c2"),
+    "search_fts_idx": ("segid", "term", "pgno"),
+    "search_map": ("kind", "record_id"),
     # Hashes of fields, never their values (exchange's merge base).
     "sync_records": ("peer_id", "table_name", "record_id", "fields"),
     "sync_state": ("peer_id", "last_created_at", "imported_at"),
@@ -804,7 +812,10 @@ def _secure_delete(db) -> Iterator[None]:
 def scrub_file(db) -> tuple[bool, str]:
     """Rewrite the database file without its free space and empty the WAL, so that what
     was deleted is gone from the disk files SQLite writes. Returns (done, problem)."""
+    from perr_desktop.services import search
+
     try:
+        search.compact_index(db)  # the index's words of the rewritten texts go too
         db.execute("VACUUM")
         busy, _log, _done = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     except UserError as exc:
@@ -832,14 +843,10 @@ def erasure_summary(report: ErasureReport, person_id: str) -> str:
 
 
 def backups_holding_data(db) -> list[Path]:
-    """The backups in the backups folder (one folder, zip or SQLite copy each): made
-    before an erasure, they still hold the person until they are deleted."""
-    from perr_desktop import paths
-
-    folder = paths.backups_dir(db.path)
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+    """The backups of the backups folder, as « Restaurer une sauvegarde… » lists them
+    (damaged ones included: their files may still hold the person): made before an
+    erasure, they still hold the person until they are deleted."""
+    return sorted(backup.path for backup in list_backups(db.path))
 
 
 def backups_warning(db, count: int) -> str:

@@ -13,9 +13,10 @@ a file manager sorts them by date::
 
 It is built under a hidden temporary name and renamed when complete: a folder with a
 plain name is a whole backup. ``perr-desktop backup -o FILE`` writes the same tree as one
-zip file, or just the SQLite file when the database has no media. :func:`restore` takes
-any of the three, and the plain ``.sqlite`` copies of « Save a backup copy… » and of
-earlier versions.
+zip file, or just the SQLite file when the database has no media; so does « Save a backup
+copy… » in the window (always a zip there). :func:`restore` takes any of the three, and
+the plain ``.sqlite`` copies of earlier versions. Such single files put in the backups
+folder are listed with the others (reason ``copy``) and never deleted by the rotation.
 
 Reasons: ``start`` (the window opened), ``periodic`` (every 30 minutes of work, if
 something changed), ``before migration`` (the folder is then ``…_before-migration-vN``,
@@ -38,6 +39,7 @@ put there by hand are never deleted):
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -57,6 +59,7 @@ from perr_desktop.i18n import _, ngettext
 from perr_desktop.storage import lock, migrations
 from perr_desktop.storage.database import (
     SQLITE_HEADER,
+    CopyCancelled,
     Database,
     _check_header,
     open_as_is,
@@ -209,7 +212,10 @@ def make_backup(db: Database, reason: str, *, now: dt.datetime | None = None,
 
 def _fill(db: Database, building: Path, reason: str, now: dt.datetime,
           cancelled: Cancelled | None) -> dict:
-    database = db.backup_to(building / DATABASE)
+    try:
+        database = db.backup_to(building / DATABASE, cancelled=cancelled)
+    except CopyCancelled:
+        raise BackupCancelled from None
     if cancelled is not None and cancelled():
         raise BackupCancelled
     counts, version = _read_counts(database)
@@ -342,6 +348,8 @@ def list_backups(db_path: Path) -> list[BackupInfo]:
                 found.append(_folder_info(entry))
             elif entry.is_file() and entry.suffix.lower() in (".sqlite", ".db", ".sqlite3"):
                 found.append(_plain_info(entry))
+            elif entry.is_file() and entry.suffix.lower() == ".zip":
+                found.append(_zip_info(entry))
         except (OSError, ValueError):
             continue
     undated = dt.datetime.min.replace(tzinfo=dt.UTC)
@@ -375,29 +383,47 @@ def _folder_info(folder: Path) -> BackupInfo:
             return _damaged(folder, _("copy of a damaged database, kept as it was"),
                             _local(dt.datetime.fromisoformat(manifest["created_at"])),
                             str(manifest.get("reason", "")))
-        created = dt.datetime.fromisoformat(manifest["created_at"])
-        reason = str(manifest["reason"])
-        counts = {key: int(manifest["counts"].get(key, 0)) for key in COUNTED}
-        sizes = manifest.get("sizes", {})
-        size = int(sizes.get("database", 0)) + int(sizes.get("media", 0))
-        version = int(manifest["schema_version"])
+        info = _manifest_info(folder, manifest)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return _damaged(folder, incomplete)
-    created = _local(created)
-    database = folder / DATABASE
     try:
-        with database.open("rb") as fh:
+        with (folder / DATABASE).open("rb") as fh:
             whole = fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER
     except OSError:
         whole = False
     if not whole:
-        return _damaged(folder, incomplete, created, reason)
-    if version > migrations.LATEST_VERSION:
-        return BackupInfo(folder, created, reason, counts, size, version,
-                          str(manifest.get("app_version", "")),
-                          damaged=_("made by a newer version of PERR Desktop"), managed=True)
-    return BackupInfo(folder, created, reason, counts, size, version,
-                      str(manifest.get("app_version", "")), managed=True)
+        return _damaged(folder, incomplete, info.created_at, info.reason)
+    return dataclasses.replace(info, managed=True)
+
+
+def _manifest_info(path: Path, manifest: dict, reason: str | None = None) -> BackupInfo:
+    """A backup as its ``backup.json`` describes it (raises when a field is missing)."""
+    created = _local(dt.datetime.fromisoformat(manifest["created_at"]))
+    counts = {key: int(manifest["counts"].get(key, 0)) for key in COUNTED}
+    sizes = manifest.get("sizes", {})
+    size = int(sizes.get("database", 0)) + int(sizes.get("media", 0))
+    version = int(manifest["schema_version"])
+    damaged = (_("made by a newer version of PERR Desktop")
+               if version > migrations.LATEST_VERSION else None)
+    return BackupInfo(path, created, reason or str(manifest["reason"]), counts, size, version,
+                      str(manifest.get("app_version", "")), damaged=damaged)
+
+
+def _zip_info(file: Path) -> BackupInfo:
+    """A single-file backup (« Save a backup copy… », ``perr-desktop backup -o``) put in
+    the backups folder: listed, never deleted by the rotation."""
+    try:
+        with zipfile.ZipFile(file) as archive:
+            names = set(archive.namelist())
+            member = archive.getinfo(MANIFEST)
+            if DATABASE not in names or member.file_size > 1024 * 1024:
+                raise ValueError(MANIFEST)
+            manifest = json.loads(archive.read(member).decode("utf-8"))
+        info = _manifest_info(file, manifest, COPY)
+        return dataclasses.replace(info, size=file.stat().st_size)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, zipfile.BadZipFile,
+            zipfile.LargeZipFile, EOFError):
+        return _damaged(file, _("incomplete or unreadable backup"), reason=COPY)
 
 
 def _plain_info(file: Path) -> BackupInfo:
@@ -646,10 +672,10 @@ def verify(database: Path, shown_as: Path | None = None) -> int:
     return version
 
 
-def quick_problem(db_path: Path) -> str | None:
+def quick_problem(db_path: Path, cancelled: Cancelled | None = None) -> str | None:
     """What is wrong with the database file, for the check at start (``PRAGMA
     quick_check``); None when it looks whole, or is not ours to judge (missing, newer,
-    foreign: opening it says so)."""
+    foreign: opening it says so), or when ``cancelled`` stopped the check."""
     db_path = Path(db_path)
     try:
         if not db_path.is_file():
@@ -662,6 +688,8 @@ def quick_problem(db_path: Path) -> str | None:
         if header != SQLITE_HEADER:
             return _("the file is not an SQLite database any more")
         with read_only(db_path) as conn:
+            if cancelled is not None:  # interrupts the check (« interrupted » is no damage)
+                conn.set_progress_handler(lambda: 1 if cancelled() else 0, 10_000)
             result = [row[0] for row in conn.execute("PRAGMA quick_check(3)")]
     except sqlite3.DatabaseError as exc:
         if _is_damage(exc):

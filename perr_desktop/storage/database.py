@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from perr_desktop import paths
 from perr_desktop.domain.text import search_key
@@ -22,8 +21,18 @@ from perr_desktop.errors import NewerSchemaError, NotADatabaseError, UserError, 
 from perr_desktop.i18n import _, ngettext
 from perr_desktop.storage import migrations
 
+if TYPE_CHECKING:
+    import sqlite_utils
+
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
+CACHE_KIB = 16 * 1024  # page cache of each connection, at most
+# Pages copied per step of a cancellable backup: 8 MiB of 4 KiB pages, a few milliseconds.
+BACKUP_STEP_PAGES = 2048
+
+
+class CopyCancelled(Exception):
+    """A cancellable :meth:`Database.backup_to` was cancelled."""
 
 
 def _check_header(path: Path) -> None:
@@ -67,6 +76,11 @@ def _connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
         conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
     conn.execute("PRAGMA foreign_keys = ON")
+    if not read_only:
+        # SQLite's default page cache is 2 MiB: the lists over ten years (the « Suivi »
+        # list walks indexes of several MiB) would read the same pages again and again.
+        # (Not for the read-only looks: the integrity check reads every page once.)
+        conn.execute(f"PRAGMA cache_size = -{CACHE_KIB:d}")
     # fold(text): lower case without accents, for sorting and matching as French readers
     # expect (COLLATE NOCASE only folds ASCII: it puts « Émilie » after « Zoé »).
     conn.create_function("fold", 1, _fold, deterministic=True)
@@ -83,8 +97,15 @@ class Database:
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
         self.path = path
-        self.utils = sqlite_utils.Database(conn)
         self.closed = False
+
+    @functools.cached_property
+    def utils(self) -> sqlite_utils.Database:
+        """sqlite-utils over the same connection, made when first needed: importing it
+        (and its plugins) costs a tenth of a second, too much for the window's start."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     # -- transactions --------------------------------------------------------------
 
@@ -142,25 +163,54 @@ class Database:
     def media_dir(self) -> Path:
         return paths.media_dir(self.path)
 
-    def backup_to(self, target: Path) -> Path:
-        """A consistent copy through SQLite's online backup API (safe while in use)."""
+    def backup_to(self, target: Path, cancelled: Callable[[], bool] | None = None) -> Path:
+        """A consistent copy through SQLite's online backup API (safe while in use).
+
+        With ``cancelled``, the copy goes BACKUP_STEP_PAGES pages at a time and stops
+        (raising :class:`CopyCancelled`, nothing left behind) as soon as it returns True:
+        quitting the application must not wait for the backup of a large database."""
         with user_errors(target):
             target.parent.mkdir(parents=True, exist_ok=True)
             partial = target.with_name(target.name + ".partial")
             dest = sqlite3.connect(str(partial))
             try:
-                self.conn.backup(dest)
+                if cancelled is None:
+                    self.conn.backup(dest)
+                else:
+                    def progress(_status: int, _remaining: int, _total: int) -> None:
+                        if cancelled():
+                            raise CopyCancelled
+
+                    self.conn.backup(dest, pages=BACKUP_STEP_PAGES, progress=progress)
                 # The copy inherits WAL mode: make it one self-contained file instead, that
                 # opens read-only without creating -wal/-shm beside it.
                 dest.execute("PRAGMA journal_mode = DELETE")
+            except CopyCancelled:
+                dest.close()
+                partial.unlink(missing_ok=True)
+                raise
             finally:
                 dest.close()
             partial.replace(target)
         return target
 
-    def close(self) -> None:
+    def close(self, optimize: bool = True) -> None:
+        """Close the connection, first letting SQLite refresh the statistics its query
+        planner relies on where they are missing or stale (``PRAGMA optimize``, as the
+        SQLite documentation advises before closing; ``analysis_limit`` keeps it to a
+        few milliseconds, whatever the size of the file). Only after writing: a
+        connection that only read leaves the file exactly as it was."""
+        if self.closed:
+            return
         self.closed = True
-        self.conn.close()
+        try:
+            if optimize and self.conn.total_changes and not self.conn.in_transaction:
+                self.conn.execute("PRAGMA analysis_limit = 400")
+                self.conn.execute("PRAGMA optimize")
+        except sqlite3.Error:
+            pass  # busy, read-only file…: the statistics wait for another time
+        finally:
+            self.conn.close()
 
     def __enter__(self) -> Database:
         return self

@@ -9,6 +9,7 @@ version (tests/storage/test_migrations.py) checks the path.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable
 
@@ -447,12 +448,100 @@ def _v5_exchange(conn: sqlite3.Connection) -> None:
                  (str(uuid.uuid4()),))
 
 
+def _v6_search(conn: sqlite3.Connection) -> None:
+    """Full-text search across observations and meetings (services/search.py, issue 7).
+
+    ``search_fts`` is an FTS5 table, accent- and case-insensitive (``unicode61
+    remove_diacritics 2``), of the live records' free text: one document per observation,
+    meeting, agenda item, decision, action, walk and stop of a walk, in three columns
+    (``title``, ``body`` and ``extra``, less telling words). ``search_map`` names the
+    record behind each document (its rowid). Triggers keep both in step with every
+    insert, edit, tombstone and restore, whoever writes (the window, an import, an
+    exchange package, an erasure); the documents of the records already there are made
+    here. Neither table travels in an exchange package nor holds anything the records do
+    not (services/privacy.py purges the words of erased text from the index). Covering
+    indexes serve the « Suivi » list over years of follow-ups and the walks list.
+    """
+    # kind: (table, title, body, extra) — SQL over the row (NEW or OLD), frozen here.
+    documents = {
+        "observation": ("observations", "''",
+                        "{r}.description || ' ' || {r}.proposal",
+                        "{r}.feeling || ' ' || {r}.tags"),
+        "meeting": ("meetings", "{r}.title", "{r}.notes", "{r}.venue"),
+        "agenda_item": ("agenda_items", "{r}.title", "{r}.notes", "{r}.presenter"),
+        "decision": ("decisions", "''", "{r}.text", "''"),
+        "action": ("actions", "''", "{r}.text", "{r}.assignee_body"),
+        "walk": ("walks", "{r}.title", "{r}.notes", "{r}.weather"),
+        "walk_stop": ("walk_stops", "{r}.name", "{r}.notes", "{r}.address"),
+    }
+    run_script(
+        conn,
+        """
+        CREATE TABLE search_map (
+            docid INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            UNIQUE (record_id, kind)
+        ) STRICT;
+
+        CREATE VIRTUAL TABLE search_fts USING fts5(
+            title, body, extra, tokenize = "unicode61 remove_diacritics 2");
+
+        -- The « Suivi » list over ten years (services/followups.list_ids): from a walk
+        -- to its observations to their follow-ups without reading the tables.
+        CREATE INDEX observations_walk_list ON observations (walk_id, deleted_at, id,
+            number, stop_id, theme);
+        CREATE INDEX followups_observation_list ON followups (observation_id, deleted_at,
+            id, status, next_reminder_on, body);
+        -- The walks list counts each walk's live photos.
+        CREATE INDEX photos_walk_live ON photos (walk_id, deleted_at);
+        """,
+    )
+    for kind, (table, title, body, extra) in documents.items():
+        def doc(row: str, kind=kind, title=title, body=body, extra=extra) -> str:
+            return (f"INSERT INTO search_fts (rowid, title, body, extra) "
+                    f"SELECT docid, {title.format(r=row)}, {body.format(r=row)}, "
+                    f"{extra.format(r=row)} FROM search_map "
+                    f"WHERE record_id = {row}.id AND kind = '{kind}';")
+
+        forget = (f"DELETE FROM search_fts WHERE rowid = (SELECT docid FROM search_map "
+                  f"WHERE record_id = OLD.id AND kind = '{kind}'); "
+                  f"DELETE FROM search_map WHERE record_id = OLD.id AND kind = '{kind}';")
+        remember = (f"INSERT INTO search_map (kind, record_id) "
+                    f"SELECT '{kind}', NEW.id WHERE NEW.deleted_at IS NULL; ")
+        columns = sorted({c for part in (title, body, extra)
+                          for c in re.findall(r"\{r\}\.(\w+)", part)} | {"deleted_at"})
+        run_script(
+            conn,
+            f"""
+            CREATE TRIGGER search_{table}_insert AFTER INSERT ON {table} BEGIN
+                {remember} {doc("NEW")}
+            END;
+            CREATE TRIGGER search_{table}_update AFTER UPDATE OF {", ".join(columns)}
+            ON {table} BEGIN
+                {forget} {remember} {doc("NEW")}
+            END;
+            CREATE TRIGGER search_{table}_delete AFTER DELETE ON {table} BEGIN
+                {forget}
+            END;
+            INSERT INTO search_map (kind, record_id)
+                SELECT '{kind}', id FROM {table} WHERE deleted_at IS NULL;
+            INSERT INTO search_fts (rowid, title, body, extra)
+                SELECT m.docid, {title.format(r="t")}, {body.format(r="t")},
+                       {extra.format(r="t")}
+                FROM search_map m JOIN {table} t ON t.id = m.record_id
+                WHERE m.kind = '{kind}';
+            """,
+        )
+
+
 MIGRATIONS: list[Migration] = [
     _v1_foundation,
     _v2_meetings,
     _v3_walks,
     _v4_indicators,
     _v5_exchange,
+    _v6_search,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -39,9 +39,10 @@ PERIODIC_MS = 30 * 60 * 1000
 
 
 def backup_date(backup: backups.BackupInfo) -> str:
+    """« jeu. 26 nov. 2026, 14:31 »: the day of the week helps to find « Tuesday's »."""
     if backup.created_at is None:
         return "—"
-    return i18n.format_datetime(backup.created_at.astimezone().replace(tzinfo=None), "medium")
+    return i18n.format_moment(backup.created_at.astimezone().replace(tzinfo=None))
 
 
 # -- the dialog -------------------------------------------------------------------------
@@ -109,7 +110,9 @@ class RestoreDialog(QDialog):
         layout.addWidget(self.empty)
         layout.addWidget(self.folder)
         layout.addWidget(buttons)
-        self.resize(900, 480)
+        # Wide enough for the French reasons (« avant mise à jour de la base ») and the
+        # five counts side by side.
+        self.resize(1040, 500)
         self.refresh()
 
     def refresh(self) -> None:
@@ -122,6 +125,7 @@ class RestoreDialog(QDialog):
             item = QTreeWidgetItem([backup_date(backup), backup.reason_label(), contents,
                                     backup.size_text() if backup.size else ""])
             item.setToolTip(0, str(backup.path))
+            item.setToolTip(2, contents)
             item.setData(0, Qt.ItemDataRole.UserRole, str(backup.path))
             item.setTextAlignment(3, Qt.AlignmentFlag.AlignRight
                                   | Qt.AlignmentFlag.AlignVCenter)
@@ -295,19 +299,29 @@ class BackupScheduler(QObject):
 
 # -- at start -----------------------------------------------------------------------------
 
-def check_at_start(db_path: Path, parent: QWidget | None = None) -> bool:
+_NOT_CHECKED = object()
+
+
+def check_at_start(db_path: Path, parent: QWidget | None = None,
+                   problem: str | object | None = _NOT_CHECKED) -> bool:
     """The integrity check of the GUI's start (``PRAGMA quick_check``). A damaged
     database: explain, and offer to restore the latest good backup (the damaged file
-    copied aside first) or to quit. Returns whether to go on opening it."""
-    problem = backups.quick_problem(db_path)
+    copied aside first) or to quit. Returns whether to go on opening it. ``problem``:
+    the check's answer when it was already run (the application runs it in a thread
+    while its modules load), else it is run here."""
+    if problem is _NOT_CHECKED:
+        problem = backups.quick_problem(db_path)
     if problem is None:
         return True
     good = backups.latest_good_backup(db_path)
     now = dt.datetime.now().astimezone()
     box = QMessageBox(QMessageBox.Icon.Critical, _("PERR Desktop"),
-                      _("The database %(path)s is damaged (%(problem)s): it cannot be opened "
-                        "as it is.") % {"path": db_path, "problem": problem},
+                      _("The database %(path)s is damaged: it cannot be opened as it is. "
+                        "This can happen after a power cut, or with a faulty disk or USB "
+                        "key.") % {"path": db_path},
                       QMessageBox.StandardButton.NoButton, parent)
+    # SQLite's own words, in English, for whoever helps: not in the sentence itself.
+    box.setDetailedText(_("What SQLite reports: %(problem)s") % {"problem": problem})
     restore_button = None
     if good is not None:
         box.setInformativeText(

@@ -80,6 +80,10 @@ class ConflictView(QWidget):
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
+        # As tall as its rows (the buttons right under them), scrolling only when they
+        # do not fit; rows grow when a column narrows and wraps.
+        header.sectionResized.connect(self._fit_height)
+        self.table.verticalHeader().sectionResized.connect(self._fit_height)
 
         self.keep_mine = QPushButton(_("&Keep mine"))
         self.take_theirs = QPushButton(_("&Take theirs"))
@@ -106,8 +110,16 @@ class ConflictView(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.explain)
-        layout.addStretch(0)  # takes the room only when there is no table to show
+        layout.addStretch(0)  # takes the room the table does not need
         self.show_conflict(None)
+
+    def _fit_height(self, *_args) -> None:
+        table = self.table
+        height = (table.horizontalHeader().height() + table.verticalHeader().length()
+                  + 2 * table.frameWidth())
+        if table.horizontalScrollBar().isVisible():
+            height += table.horizontalScrollBar().height()
+        table.setMaximumHeight(max(height, table.horizontalHeader().height() * 2))
 
     def show_conflict(self, conflict: exchange.Conflict | None) -> None:
         self.conflict = conflict
@@ -126,9 +138,12 @@ class ConflictView(QWidget):
         self.source.setText(_("Changed here and on « %(peer)s » since your last exchange "
                               "(seen on %(date)s).")
                             % {"peer": peer, "date": exchange.format_stamp(conflict.detected_at)})
+        # The other computer is named in the line above: a header that named it again
+        # would be cut.
         self.table.setHorizontalHeaderLabels([
-            _("Field"), _("On this computer"), _("Received from %(peer)s") % {"peer": peer},
-            _("Keep")])
+            _("Field"), _("On this computer"), _("On the other computer"), _("Keep")])
+        self.table.horizontalHeaderItem(2).setToolTip(
+            _("Received from « %(peer)s »") % {"peer": peer})
         self.table.setRowCount(len(conflict.fields))
         self.table.setColumnHidden(3, len(conflict.fields) < 2)
         for row, difference in enumerate(conflict.fields):
@@ -142,6 +157,8 @@ class ConflictView(QWidget):
             choice.addItem(_("theirs"), "incoming")
             accessible(choice, _("Keep for %(field)s") % {"field": difference.label})
             self.table.setCellWidget(row, 3, choice)
+        self.table.resizeRowsToContents()
+        self._fit_height()
 
     def _settle(self, keep: str | dict[str, str]) -> None:
         if self.conflict is None:
@@ -200,11 +217,11 @@ class ExchangeDialog(QDialog):
         self.folder_label.setTextFormat(Qt.TextFormat.PlainText)
         self.folder_label.setWordWrap(True)
         self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        choose = QPushButton(_("&Choose…"))
-        choose.clicked.connect(self.choose_folder)
+        self.choose_button = QPushButton(_("&Choose…"))
+        self.choose_button.clicked.connect(self.choose_folder)
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.folder_label, 1)
-        folder_row.addWidget(choose)
+        folder_row.addWidget(self.choose_button)
         form = QFormLayout()
         form.addRow(_("&Name of this computer"), self.name_edit)
         form.addRow(_("Shared folder"), folder_row)
@@ -227,6 +244,7 @@ class ExchangeDialog(QDialog):
         self.peers.setUniformRowHeights(True)
         self.peers.setHeaderLabels([_("Computer"), _("Written on"), _("Contents"), _("State")])
         header = self.peers.header()
+        header.setStretchLastSection(False)  # the room goes to « Contents », not « State »
         for column in (0, 1, 3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
@@ -234,11 +252,13 @@ class ExchangeDialog(QDialog):
         self.peers.itemActivated.connect(lambda _item, _column: self.import_selected())
         self.import_button = QPushButton(_("&Import"))
         self.import_button.clicked.connect(self.import_selected)
-        refresh = QPushButton(_("Look a&gain"))
-        refresh.clicked.connect(self.refresh_peers)
+        self.peers_empty = hint("")
+        self.peers_empty.setObjectName("peersEmpty")
+        self.look_again = QPushButton(_("Look a&gain"))
+        self.look_again.clicked.connect(self.refresh_peers)
         peer_buttons = QHBoxLayout()
         peer_buttons.addWidget(self.import_button)
-        peer_buttons.addWidget(refresh)
+        peer_buttons.addWidget(self.look_again)
         peer_buttons.addStretch(1)
 
         layout = QVBoxLayout(page)
@@ -250,7 +270,9 @@ class ExchangeDialog(QDialog):
         layout.addLayout(publish_row)
         layout.addWidget(_section(_("Packages of the other computers")))
         layout.addWidget(self.peers, 1)
+        layout.addWidget(self.peers_empty)
         layout.addLayout(peer_buttons)
+        layout.addStretch(0)  # takes the room when there is no list to show
         return page
 
     def _name_edited(self) -> None:
@@ -294,8 +316,12 @@ class ExchangeDialog(QDialog):
         self.peers.clear()
         folder = self._folder()
         self.publish_button.setEnabled(folder is not None)
+        for button in (self.import_button, self.look_again):
+            button.setVisible(folder is not None)
         if folder is None:
             self.published_label.setText(_("Choose the shared folder first."))
+            self._show_peers(_("Once the shared folder is chosen, the packages that the "
+                               "other computers published there are listed here."))
             return
         with reporting(self):
             own = exchange.own_package_in_folder(self.db, folder)
@@ -308,7 +334,7 @@ class ExchangeDialog(QDialog):
                 elif package.imported:
                     state = _("already imported")
                 else:
-                    state = _("new")
+                    state = _("to import")
                 contents = (_("council %(name)s") % {"name": package.council_name}
                             if package.council_name else _("whole database"))
                 if package.anonymized:
@@ -317,10 +343,26 @@ class ExchangeDialog(QDialog):
                                         package.problem or contents, state])
                 item.setData(0, ID_ROLE, str(package.path))
                 item.setData(1, ID_ROLE, package.problem is None)
+                item.setData(3, ID_ROLE, package.problem is None and not package.imported)
                 if package.problem:
                     item.setToolTip(2, package.problem)
                 self.peers.addTopLevelItem(item)
+        # The first package to import is selected: « Import » is one click away.
+        first_new = next((i for i in range(self.peers.topLevelItemCount())
+                          if self.peers.topLevelItem(i).data(3, ID_ROLE)), None)
+        if first_new is not None:
+            self.peers.setCurrentItem(self.peers.topLevelItem(first_new))
+        self._show_peers(_("No package from another computer in this folder yet. Once "
+                           "another computer has published its data and the synchronisation "
+                           "program has brought it here, it is listed here."))
         self._update_buttons()
+
+    def _show_peers(self, empty_text: str) -> None:
+        """The list, or the sentence that says why it is empty."""
+        empty = self.peers.topLevelItemCount() == 0
+        self.peers.setVisible(not empty)
+        self.peers_empty.setText(empty_text)
+        self.peers_empty.setVisible(empty)
 
     def import_selected(self) -> None:
         items = self.peers.selectedItems()
@@ -426,6 +468,8 @@ class ExchangeDialog(QDialog):
         self.conflict_list.setObjectName("conflictList")
         self.conflict_list.setAccessibleName(_("Conflicts to settle"))
         self.conflict_list.setWordWrap(True)
+        self.conflict_list.setAlternatingRowColors(True)
+        self.conflict_list.setSpacing(2)
         self.conflict_list.currentItemChanged.connect(self._conflict_chosen)
         self.conflict_view = ConflictView(self.db, self)
         self.conflict_view.settled.connect(self._conflict_settled)

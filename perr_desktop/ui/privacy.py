@@ -98,14 +98,14 @@ class EraseDialog(QDialog):
                   "consent. They leave the directory.")]
         if preview["present"]:
             what.append(ngettext(
-                "<b>Their participation stays counted, without their name</b>: the meeting "
-                "where they were present counts one anonymous participant instead.",
+                "<b>Their participation stays counted, without their name</b>: the %(count)d "
+                "meeting where they were present counts one anonymous participant instead.",
                 "<b>Their participation stays counted, without their name</b>: the "
                 "%(count)d meetings where they were present each count one anonymous "
                 "participant instead.", preview["present"]) % {"count": preview["present"]})
         if preview["walks"]:
             what.append(ngettext(
-                "The walk they took part in counts one participant without a name.",
+                "The %(count)d walk they took part in counts one participant without a name.",
                 "The %(count)d walks they took part in each count one participant without "
                 "a name.", preview["walks"]) % {"count": preview["walks"]})
         if preview["other_attendance"]:
@@ -116,20 +116,20 @@ class EraseDialog(QDialog):
                 "attendance lists of %(count)d meetings.", preview["other_attendance"])
                 % {"count": preview["other_attendance"]})
         if preview["memberships"]:
-            what.append(ngettext("Their membership of a council is removed.",
+            what.append(ngettext("Their %(count)d membership of a council is removed.",
                                  "Their %(count)d memberships of councils are removed.",
                                  preview["memberships"]) % {"count": preview["memberships"]})
         if preview["actions"]:
             what.append(ngettext(
-                "The action given to them stays, with no one in charge.",
+                "The %(count)d action given to them stays, with no one in charge.",
                 "The %(count)d actions given to them stay, with no one in charge.",
                 preview["actions"]) % {"count": preview["actions"]})
         mentions = preview["mentions"]
         if mentions:
             count = sum(m.count for m in mentions)
             what.append(ngettext(
-                "The mention of their name (or email, telephone) in the minutes, notes or "
-                "observations is replaced by « [personne effacée] »:",
+                "The %(count)d mention of their name (or email, telephone) in the minutes, notes "
+                "or observations is replaced by « [personne effacée] »:",
                 "The %(count)d mentions of their name (or email, telephone) in the minutes, "
                 "notes or observations are replaced by « [personne effacée] »:", count)
                 % {"count": count})
@@ -341,6 +341,14 @@ class RetentionBanner(QWidget):
         if self.db.closed:
             return
         self.years = Settings.load().retention_years
+        # Read again only when something may have changed: the People page asks each
+        # time it is shown, and the question reads ten years of attendance.
+        conn = self.db.conn
+        state = (conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0],
+                 self.years, today or dt.date.today())
+        if state == getattr(self, "_state", None):
+            return
+        self._state = state
         self.candidates = privacy.purge_candidates(self.db, self.years, today)
         count = len(self.candidates)
         self.label.setText(ngettext(

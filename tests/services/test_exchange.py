@@ -205,6 +205,54 @@ def test_two_laptops_edit_exchange_both_ways_and_converge(pair):
     assert exchanged(a.db) == exchanged(b.db)
 
 
+def test_two_laptops_with_walks_and_photos_end_with_the_same_content(source_pair, tmp_path):
+    """The whole journey through package files, both ways: each laptop edits a walk and
+    adds a photo, one conflict is listed on both, settled on one; after the last round
+    every table that travels and every media file is the same on both."""
+    a, b, ids = source_pair
+    walk, person = ids["walk"], ids["people"][0]
+    # On A: the walk's weather, a new observation with a photo, Hélène's telephone.
+    walks.update_walk(a.db, walk, weather="Pluie fine")
+    from_a_obs = walks.add_observation(a.db, walk, description="Trottoir défoncé")
+    photos.import_photos(a.db, walk, [corpus.jpeg(tmp_path / "a.jpg", (10, 120, 60))])
+    walks.remove_observation(a.db, ids["observation"])
+    people_service.update_person(a.db, person, phone="05 45 00 00 10")
+    # On B: the walk's notes, its own observation and photo, Hélène's telephone too.
+    walks.update_walk(b.db, walk, notes="Compte rendu envoyé au bailleur.")
+    from_b_obs = walks.add_observation(b.db, walk, description="Banc arraché")
+    photos.import_photos(b.db, walk, [corpus.jpeg(tmp_path / "b.jpg", (160, 20, 90))])
+    people_service.update_person(b.db, person, phone="05 45 00 00 20")
+
+    to_a = a.take(b.package())
+    to_b = b.take(a.package())
+    assert (to_a.conflicts, to_b.conflicts) == (1, 1)
+    assert to_a.media == 1 and to_b.media == 1     # each side's new image
+    for db, mine, theirs in ((a.db, "05 45 00 00 10", "05 45 00 00 20"),
+                             (b.db, "05 45 00 00 20", "05 45 00 00 10")):
+        [conflict] = exchange.open_conflicts(db)
+        assert conflict.record_id == person
+        assert [(f.field, f.local, f.incoming) for f in conflict.fields] == [
+            ("phone", mine, theirs)]
+        merged = row(db, "walks", walk)
+        assert (merged["weather"], merged["notes"]) == ("Pluie fine",
+                                                        "Compte rendu envoyé au bailleur.")
+        assert row(db, "observations", ids["observation"])["deleted_at"] is not None
+        assert {from_a_obs, from_b_obs} <= {r["id"] for r in db.query(
+            "SELECT id FROM observations WHERE deleted_at IS NULL")}
+
+    exchange.settle_conflict(b.db, exchange.open_conflicts(b.db)[0].id, "incoming")
+    a.take(b.package())
+    b.take(a.package())
+    assert exchange.open_conflicts(a.db) == [] and exchange.open_conflicts(b.db) == []
+    assert exchanged(a.db) == exchanged(b.db)
+    assert row(a.db, "people", person)["phone"] == "05 45 00 00 10"
+    assert media_files(a.path) == media_files(b.path)
+    assert a.db.scalar("SELECT count(*) FROM photos WHERE deleted_at IS NULL") == 5
+    numbers = [r["number"] for r in a.db.query(
+        "SELECT number FROM observations WHERE walk_id = ? AND deleted_at IS NULL", (walk,))]
+    assert len(numbers) == len(set(numbers)) == 2
+
+
 def test_keeping_mine_wins_on_the_other_laptop_after_one_more_round(pair):
     a, b = pair
     [meeting] = draft_meetings(a.db, 1)

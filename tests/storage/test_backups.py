@@ -204,6 +204,30 @@ def test_damaged_and_partial_backups_are_listed_as_damaged_never_raise(filled):
     assert copy.ok and copy.reason == backups.COPY and copy.counts["people"] == 1
 
 
+def test_a_zip_copy_in_the_folder_is_listed_and_never_rotated(filled):
+    """« Save a backup copy… » suggests the backups folder: the zip it writes is listed
+    with what it holds, is never deleted by the rotation; a broken zip is damaged."""
+    db = filled["db"]
+    folder = paths.backups_dir(db.path)
+    copy = backups.export_backup(db.path, folder / "copie-cle-usb.zip",
+                                 now=NOW - dt.timedelta(days=400))
+    (folder / "abimee.zip").write_bytes(b"PK\x03\x04 not really")
+    backups.make_backup(db, backups.START, now=NOW)
+
+    listed = {b.path.name: b for b in backups.list_backups(db.path)}
+    zipped = listed[copy.name]
+    assert zipped.ok and not zipped.managed and zipped.reason == backups.COPY
+    assert zipped.counts["people"] == 1 and zipped.counts["photos"] == 1
+    assert zipped.created_at.replace(tzinfo=None) == NOW - dt.timedelta(days=400)
+    assert zipped.size == copy.stat().st_size
+    assert not listed["abimee.zip"].ok and listed["abimee.zip"].damaged
+    assert backups.latest_good_backup(db.path).reason == backups.START
+
+    backups.prune(db.path, keep_recent=1, keep_daily=0, keep_weekly=0, budget_bytes=0,
+                  now=NOW)
+    assert copy.exists() and (folder / "abimee.zip").exists()
+
+
 def test_no_backups_folder_lists_nothing(db_path):
     assert backups.list_backups(db_path) == []
 

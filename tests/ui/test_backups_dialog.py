@@ -6,18 +6,21 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QLocale, Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from perr_desktop import paths
-from perr_desktop.services import councils, people
+from perr_desktop.i18n import _
+from perr_desktop.services import councils, people, walks
 from perr_desktop.settings import Settings
-from perr_desktop.storage import backups, lock
+from perr_desktop.storage import backups, lock, media
 from perr_desktop.storage.database import open_database
 from perr_desktop.ui.backups import BackupScheduler, RestoreDialog
+from tests.storage.test_backups import add_photo
 from tests.ui.helpers import LEFT, OFFSCREEN_SIZE_HINTS, click_destructive, show
 
 pytestmark = OFFSCREEN_SIZE_HINTS
@@ -161,8 +164,6 @@ def test_restoring_from_the_file_menu_asks_then_restores_and_reopens(
 
 
 def _restore_text() -> str:
-    from perr_desktop.i18n import _
-
     return _("&Restore a backup…")
 
 
@@ -195,6 +196,58 @@ def test_a_damaged_backup_is_refused_with_a_sentence_and_nothing_changes(
     assert names(application.db) == ["Benali"]
     [(kind, _title, text)] = modals.messages
     assert kind == "warning" and str(history) in text
+
+
+def choose_reason_and_restore(qtbot, reason: str):
+    def handle(dialog: RestoreDialog) -> None:
+        show(qtbot, dialog, 900, 480)
+        [row] = [i for i, b in enumerate(dialog.backups) if b.reason == reason]
+        rect = dialog.table.visualItemRect(dialog.table.topLevelItem(row))
+        qtbot.mouseClick(dialog.table.viewport(), LEFT, pos=rect.center())
+        qtbot.mouseClick(dialog.restore_button, LEFT)
+    return handle
+
+
+def test_save_a_backup_copy_writes_one_zip_with_the_photos_that_restore_lists(
+        qtbot, application, history, modals, monkeypatch):
+    path = application.home_path
+    with open_database(path) as db:
+        council = councils.list_councils(db)[0]["id"]
+        sha = add_photo(db, walks.create_walk(db, council, "Diagnostic", "2026-03-01"),
+                        b"photo one")
+    assert application.open(path)
+    window = application.window
+    qtbot.addWidget(window)
+    asked = []
+
+    def save_as(parent, title, suggested, filter_):
+        asked.append(suggested)
+        return str(paths.backups_dir(path) / "copie-cle-usb.sqlite"), filter_
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    next(a for a in window.actions() if a.text() == _("Save a &backup copy…")).trigger()
+
+    [suggested] = asked
+    assert suggested.startswith(str(paths.backups_dir(path))) and suggested.endswith(".zip")
+    copy = paths.backups_dir(path) / "copie-cle-usb.zip"     # a zip whatever the name
+    with zipfile.ZipFile(copy) as archive:
+        held = set(archive.namelist())
+    assert {"backup.json", "database.sqlite"} <= held
+    photo = media.working_path(path, sha).relative_to(paths.media_dir(path))
+    assert f"media/{photo.as_posix()}" in held
+    assert str(copy) in window.statusBar().currentMessage()
+
+    people.create_person(application.db, first_name="Zoé", last_name="Zaoui")
+    media.working_path(path, sha).unlink()                   # a photo lost meanwhile
+    modals.expect(choose_reason_and_restore(qtbot, backups.COPY), RestoreDialog)
+    modals.expect(click_destructive, QMessageBox)
+
+    application.window.restore_backup()
+
+    qtbot.addWidget(application.window)
+    assert names(application.db) == ["Benali"]
+    assert media.working_path(path, sha).read_bytes() == b"working photo one"
+    assert copy.exists()                                      # a restore keeps its source
 
 
 # -- background backups -------------------------------------------------------------------
@@ -279,6 +332,9 @@ def test_a_damaged_database_at_start_offers_the_latest_good_backup(
 
     def explains_then_restores(box: QMessageBox) -> None:
         assert str(path) in box.text()
+        # SQLite's English words are for whoever helps, under « Show details… ».
+        assert "malformed" not in box.text() + box.informativeText()
+        assert "malformed" in box.detailedText()
         assert "2026" in box.informativeText()
         assert backups.contents_text({"councils": 5, "people": 1}) in box.informativeText()
         click(QMessageBox.ButtonRole.AcceptRole)(box)
@@ -303,7 +359,9 @@ def test_a_damaged_database_without_backup_leaves_the_file_and_quits(application
     damaged = path.read_bytes()
 
     def only_quit(box: QMessageBox) -> None:
-        assert len(box.buttons()) == 1
+        answers = [b for b in box.buttons()
+                   if box.buttonRole(b) != QMessageBox.ButtonRole.ActionRole]  # not details
+        assert [box.buttonRole(b) for b in answers] == [QMessageBox.ButtonRole.RejectRole]
         assert str(paths.backups_dir(path)) in box.informativeText()
         click(QMessageBox.ButtonRole.RejectRole)(box)
 
@@ -349,7 +407,9 @@ def test_a_second_window_on_the_same_database_is_refused_politely(application, h
     assert application.window is None
     [(kind, _title, text)] = modals.messages
     assert kind == "information"
-    assert lock.read_holder(path).since() in text or "PERR Desktop" in text
+    holder = lock.read_holder(path)          # what the killed window left in its file
+    assert holder.is_gui and holder.since() in text
+    assert text == lock._message(holder, lock.GUI)   # « already open … since 14:02 … »
     # The other window has gone (killed): its lock is recovered at the next start.
     modals.messages.clear()
     assert application.start()

@@ -114,7 +114,15 @@ def test_erase_dialog_says_what_happens_and_waits_for_the_tick(qtbot, db, page, 
         "[personne effacée] présente la pétition.")
 
 
+def _every_table(db) -> dict[str, list[dict]]:
+    tables = [r["name"] for r in db.query(
+        "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    return {t: sorted(db.query(f'SELECT * FROM "{t}"'), key=repr) for t in tables}
+
+
 def test_cancelling_the_erasure_changes_nothing(qtbot, db, page, resident, modals):
+    before = _every_table(db)
+
     def handle(dialog: QDialog) -> None:
         show(qtbot, dialog, 760, 640)
         tick(qtbot, dialog.confirm)
@@ -126,6 +134,7 @@ def test_cancelling_the_erasure_changes_nothing(qtbot, db, page, resident, modal
     assert modals.messages == []
     assert page.form.person_id == resident["id"]
     assert people.get_person(db, resident["id"])["name"] == NAME
+    assert _every_table(db) == before          # ticked, then cancelled: not one row moved
 
 
 def test_export_writes_the_json_chosen_in_the_file_dialog(qtbot, db, page, resident, modals,
