@@ -16,14 +16,20 @@ in the same run:
 (b) peak memory: each child's maximum resident set size (``os.wait4``'s rusage, stdlib;
     "n/a" where the platform has no ``wait4``), median over the same runs. Target: the
     application at most the bare window's plus 100 MB.
-(c) first rows of the people, meetings and observations lists: building ``PeoplePage``,
-    ``MeetingsPage``, and ``WalksPage`` with its Observations tab shown, in this process,
-    up to a painted grab of the widget; and how many rows each fetched for that first
-    paint, in how many queries (counted on ``people.people_rows``,
-    ``meetings.list_meetings``, ``walks.list_walks`` and ``walks.observations``; the issue
-    wants first rows without loading all rows: nothing is asserted, the counts are
-    printed). Baseline: a bare QTableView over a 50-row
-    QStandardItemModel, painted the same way.
+(c) first rows of the people, meetings, observations and follow-up lists: building
+    ``PeoplePage``, ``MeetingsPage``, ``WalksPage`` with its Observations tab shown and
+    ``FollowupPage``, in this process, up to a painted grab of the widget; and how many
+    rows each fetched for that first paint, in how many queries (counted on
+    ``people.people_rows``, ``meetings.meeting_rows``, ``walks.list_walks``,
+    ``walks.observations`` — one walk's — and ``followups.list_rows``; the issue wants
+    first rows without loading all rows: nothing is asserted, the counts are printed).
+    Baseline: a bare QTableView over a 50-row QStandardItemModel, painted the same way.
+
+Both children of (a) and (b) run with compiled bytecode, as an installed application
+does (pip compiles the modules; a source checkout writes ``__pycache__`` on its first
+run): ``PYTHONDONTWRITEBYTECODE`` is dropped from their environment and the cache goes
+to a temporary ``PYTHONPYCACHEPREFIX``, filled by the warm-up run. Without it, every
+start of the application would compile its hundred modules again.
 
 The application's start takes the database's lock and, once painted, backs it up into
 ``<db>-backups`` beside it (storage/backups.py): point ``--db`` at a copy, not at real
@@ -143,9 +149,10 @@ def measure_pages(db_path: Path, repeat: int) -> None:
     from PySide6.QtGui import QStandardItem, QStandardItemModel
     from PySide6.QtWidgets import QApplication, QTableView
 
-    from perr_desktop.services import meetings, people, walks
+    from perr_desktop.services import followups, meetings, people, walks
     from perr_desktop.settings import Settings
     from perr_desktop.storage.database import open_database
+    from perr_desktop.ui.followup import FollowupPage
     from perr_desktop.ui.meetings.page import MeetingsPage
     from perr_desktop.ui.people import PeoplePage
     from perr_desktop.ui.walks.page import WalksPage
@@ -172,9 +179,12 @@ def measure_pages(db_path: Path, repeat: int) -> None:
 
     originals = [
         (people, "people_rows", counting(people, "people_rows", "people")),
+        (meetings, "meeting_rows", counting(meetings, "meeting_rows", "meetings")),
         (meetings, "list_meetings", counting(meetings, "list_meetings", "meetings")),
         (walks, "list_walks", counting(walks, "list_walks", "walks")),
         (walks, "observations", counting(walks, "observations", "observations")),
+        (followups, "list_rows", counting(followups, "list_rows", "followups")),
+        (followups, "search", counting(followups, "search", "followups")),
     ]
 
     def painted(widget) -> None:
@@ -226,13 +236,17 @@ def measure_pages(db_path: Path, repeat: int) -> None:
              *timed(lambda: page(lambda: MeetingsPage(db, Settings())))),
             ("observations (WalksPage, Observations tab)",
              *timed(lambda: page(lambda: WalksPage(db, Settings()), show_observations))),
+            ("follow-up list (FollowupPage)",
+             *timed(lambda: page(lambda: FollowupPage(db, Settings())))),
         ]
         totals = {"people": db.scalar("SELECT count(*) FROM people WHERE deleted_at IS NULL"),
                   "meetings": db.scalar("SELECT count(*) FROM meetings "
                                         "WHERE deleted_at IS NULL"),
                   "walks": db.scalar("SELECT count(*) FROM walks WHERE deleted_at IS NULL"),
                   "observations": db.scalar("SELECT count(*) FROM observations "
-                                            "WHERE deleted_at IS NULL")}
+                                            "WHERE deleted_at IS NULL"),
+                  "followups": db.scalar("SELECT count(*) FROM followups "
+                                         "WHERE deleted_at IS NULL")}
     finally:
         for module, name, original in originals:
             setattr(module, name, original)
@@ -273,9 +287,12 @@ def main(argv: list[str] | None = None) -> int:
         media_mb = sum(p.stat().st_size for p in media_dir.rglob("*") if p.is_file()) / 2**20 \
             if media_dir.is_dir() else 0
         print(f"database {db}: {db.stat().st_size / 2**20:.0f} MiB, media {media_mb:.0f} MiB")
-        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+               "PYTHONPYCACHEPREFIX": str(work / "pycache")}
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         if not args.skip_start:
-            measure_start(db, env, args.runs, args.warmup, args.timeout, work / "children.log")
+            measure_start(db, env, args.runs, max(1, args.warmup), args.timeout,
+                          work / "children.log")
         if not args.skip_pages:
             measure_pages(db, args.repeat)
     finally:

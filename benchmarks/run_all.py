@@ -1,6 +1,14 @@
 """Every benchmark in one command, on a large database generated once (issue 7).
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python -m benchmarks.run_all
+    .venv/bin/python -m benchmarks.run_all
+
+(after ``./dev test``, which installs everything; Qt draws offscreen in the children).
+The modules, each against a baseline of its own run: start-up, memory and first rows of
+the lists (bench_startup), how long each main action blocks the window (bench_responsive-
+ness), search everywhere (bench_search), a council's exchange package (bench_exchange),
+the dashboard's figures (bench_indicators, bench_dashboard), the annual report
+(bench_annual_report), and the earlier ones (people, meetings, reports, photos, walk
+report). docs/performance.md holds the figures of a full run and the machine.
 
 Options: ``--db LARGE.sqlite`` uses an existing large database (a copy: the start-up
 benchmark backs it up beside itself) instead of generating one; ``--only bench_startup

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -15,8 +16,10 @@ from perr_desktop.settings import Settings
 from perr_desktop.storage import backups, lock
 from perr_desktop.storage.database import Database, open_database
 from perr_desktop.ui.backups import BackupScheduler, check_at_start
-from perr_desktop.ui.main_window import MainWindow
 from perr_desktop.ui.style import STYLE_SHEET
+
+if TYPE_CHECKING:
+    from perr_desktop.ui.main_window import MainWindow
 
 
 def install_qt_translations(qt_app: QApplication,
@@ -24,7 +27,7 @@ def install_qt_translations(qt_app: QApplication,
     """Qt's own words (Cancel, Yes, the file chooser) in the interface language."""
     if previous is not None:
         qt_app.removeTranslator(previous)
-    QLocale.setDefault(QLocale(str(i18n.locale())))
+    QLocale.setDefault(QLocale(i18n.locale_name()))
     translator = QTranslator(qt_app)
     if translator.load(f"qtbase_{i18n.get_language()}",
                        QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
@@ -49,6 +52,9 @@ class Application:
         self.demo = False
         self._qt_translator: QTranslator | None = None
         self._locks: set[Path] = set()
+        self._check = None  # the start's integrity check, when it runs in the background
+        self._open_error = ""
+        self._start_backup: dict[str, bool] = {"wanted": False}
         self.backups = BackupScheduler(qt_app)
         self.backups.failed.connect(self._backup_failed)
         self.install_translators()
@@ -62,20 +68,80 @@ class Application:
         background once the window has painted."""
         path = self.home_path
         existed = path.exists()
-        if not self._lock(path) or not check_at_start(path) or not self.open(path):
+        if not self._lock(path):
             return False
-        if existed and not self.demo:
+        # The integrity check reads the whole file: a large one is checked while the
+        # window opens (ui/start_check.py), a small one or one to migrate before.
+        from perr_desktop.ui import start_check
+
+        late = start_check.in_background(path)
+        if late:
+            check = self._check = start_check.StartCheck(path)
+            check.answered.connect(lambda problem, c=check: self._checked(c, problem))
+            check.start(start_check.StartCheck.Priority.LowPriority)
+        elif not check_at_start(path):
+            return False
+        if not self.open(path, report=not late):
+            if not late:
+                return False
+            # Opening failed: was the file damaged? Then the same choice as before any
+            # window; otherwise what opening said.
+            check, self._check = self._check, None
+            check.wait()
+            if check.problem is None:
+                QMessageBox.critical(None, _("PERR Desktop"), self._open_error)
+                return False
+            if not check_at_start(path, problem=check.problem) or not self.open(path):
+                return False
+            late = False
+        # The start backup waits for the first paint (10 s at most: a window minimised
+        # never paints) and for a late check's answer: a damaged file is not backed up.
+        self._start_backup = {"wanted": existed and not self.demo, "painted": False,
+                              "checked": not late}
+        if self._start_backup["wanted"]:
             assert self.window is not None
-            started: list[bool] = []
-
-            def back_up() -> None:
-                if not started:
-                    started.append(True)
-                    self.backups.back_up(backups.START)
-
-            self.window.firstPainted.connect(lambda: QTimer.singleShot(0, back_up))
-            QTimer.singleShot(10_000, back_up)  # a window that never paints (minimised)
+            self.window.firstPainted.connect(lambda: QTimer.singleShot(
+                0, lambda: self._start_backup_step("painted")))
+            QTimer.singleShot(10_000, lambda: self._start_backup_step("painted"))
         return True
+
+    def _start_backup_step(self, done: str) -> None:
+        state = self._start_backup
+        state[done] = True
+        if state["wanted"] and state["painted"] and state["checked"]:
+            state["wanted"] = False
+            self.backups.back_up(backups.START)
+
+    def _checked(self, check, problem: str | None) -> None:
+        """The answer of the check made while the window opened."""
+        if check is not self._check:
+            return  # cancelled, or already answered while opening failed
+        self._check = None
+        if problem is None:
+            self._start_backup_step("checked")
+            return
+        # Damaged: let go of the file, then the same choice as before any window.
+        window, db, path = self.window, self.db, self.home_path
+        self.backups.stop()
+        self.backups.watch(None)
+        if window is not None:
+            window.hide()
+        if db is not None:
+            db.close(optimize=False)  # nothing more written into a damaged file
+        self.db = None
+        if check_at_start(path, window, problem=problem):
+            self.window = None
+            self.open(path)
+        if window is not None:
+            window.close()
+            window.deleteLater()
+        if self.window is None:
+            self.qt_app.quit()
+
+    def _cancel_check(self) -> None:
+        check, self._check = self._check, None
+        if check is not None:
+            check.cancel()
 
     def _lock(self, path: Path) -> bool:
         """Take the lock of ``path``; a polite refusal if another program holds it."""
@@ -95,7 +161,9 @@ class Application:
                 lock.release(path)
                 self._locks.discard(path)
 
-    def open(self, path: Path, demo: bool = False) -> bool:
+    def open(self, path: Path, demo: bool = False, report: bool = True) -> bool:
+        """Open ``path`` in a new window; False when it cannot be (said in a message box,
+        or only kept in ``_open_error`` with ``report=False``)."""
         if not self._lock(path):
             return False
         try:
@@ -103,7 +171,9 @@ class Application:
                 self._build_demo(path)
             db = open_database(path)
         except UserError as exc:
-            QMessageBox.critical(self.window, _("PERR Desktop"), exc.message)
+            self._open_error = exc.message
+            if report:
+                QMessageBox.critical(self.window, _("PERR Desktop"), exc.message)
             self._release_locks(keep=self._current_paths())
             return False
         old_window, old_db = self.window, self.db
@@ -180,6 +250,8 @@ class Application:
                           demo_data.create_demo_database(path))
 
     def show_window(self) -> None:
+        from perr_desktop.ui.main_window import MainWindow
+
         assert self.db is not None
         window = MainWindow(self.db, self.settings, demo=self.demo)
         window.demoRequested.connect(lambda: self.open(paths.demo_db_path(), demo=True))
@@ -206,6 +278,7 @@ class Application:
             old.deleteLater()
 
     def close(self) -> None:
+        self._cancel_check()
         self.backups.stop()
         self.backups.watch(None)
         if self.db is not None:

@@ -44,7 +44,9 @@ def _add_common(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
                         help=_("language of messages and documents"))
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
+    """The command line's parser; ``with_commands=False`` leaves the sub-commands out
+    (opening the window needs none of them, and building them all takes a while)."""
     parser = argparse.ArgumentParser(
         prog="perr-desktop",
         description=_("PERR Desktop: citizen councils, meetings and walking diagnostics."),
@@ -54,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(parser, top=True)
     parser.add_argument("--smoke", action="store_true",
                         help=_("open the window, wait until it has painted, then quit"))
+    if not with_commands:
+        return parser
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     demo = commands.add_parser("demo", help=_("create a database filled with demonstration data"))
@@ -154,6 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help=_("the walk report with the photos of identifiable people"))
     report.add_argument("--body", metavar="NAME",
                         help=_("the body of the dossier: its name or its code"))
+    report.add_argument("--year", type=int, metavar="YYYY",
+                        help=_("the year of the annual report (its id: a council's, or "
+                               "« all »)"))
     report.set_defaults(handler=cmd_report)
 
     importing = commands.add_parser("import", help=_("read files in"))
@@ -542,6 +549,13 @@ def _report_followup(db, record_id: str, lang: str, args: argparse.Namespace) ->
     return followup.build(db, record_id, lang=lang)
 
 
+def _report_annual(db, record_id: str, lang: str, args: argparse.Namespace) -> bytes:
+    from perr_desktop.reports.annual import build_annual_report
+
+    council_ids = None if record_id == "all" else [record_id]
+    return build_annual_report(db, council_ids, args.year, lang)
+
+
 @dataclass(frozen=True)
 class ReportKind:
     """A document of `report`: ``build(db, id, lang, args)`` returns its PDF; ``options``
@@ -554,7 +568,7 @@ class ReportKind:
 
 
 # The id is a meeting's (convocation, attendance-sheet, minutes), a walk's (walk,
-# body-dossier) or a council's (followup). Later: annual.
+# body-dossier) or a council's (followup, annual: « all » for every council).
 REPORTS: dict[str, ReportKind] = {
     "convocation": ReportKind(_report_convocation, options=("poster",)),
     "attendance-sheet": ReportKind(_report_attendance_sheet),
@@ -562,10 +576,11 @@ REPORTS: dict[str, ReportKind] = {
     "walk": ReportKind(_report_walk, options=("include_identifiable",)),
     "body-dossier": ReportKind(_report_body_dossier, options=("body",), required=("body",)),
     "followup": ReportKind(_report_followup),
+    "annual": ReportKind(_report_annual, options=("year",), required=("year",)),
 }
 # The options above as typed on the command line.
 REPORT_OPTIONS = {"poster": "--poster", "include_identifiable": "--include-identifiable",
-                  "body": "--body"}
+                  "body": "--body", "year": "--year"}
 
 
 def _report_usage_error(args: argparse.Namespace) -> str | None:
@@ -662,13 +677,24 @@ def _initial_language(argv: Sequence[str]) -> None:
         i18n.set_language(lang)
 
 
+def _parse(argv: list[str]) -> argparse.Namespace:
+    """The arguments; ``perr-desktop [--db PATH] [--lang L] [--smoke]``, the window's
+    start, is parsed without building every sub-command first."""
+    if not {"-h", "--help"} & set(argv):
+        args, rest = build_parser(with_commands=False).parse_known_args(argv)
+        if not rest:
+            args.command = None
+            return args
+    return build_parser().parse_args(argv)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _initial_language(argv)
     # argparse looks its messages up through its module-level gettext functions.
     argparse._ = _
     argparse.ngettext = ngettext
-    args = build_parser().parse_args(argv)
+    args = _parse(argv)
     if args.lang:
         i18n.set_language(args.lang)
     handler = getattr(args, "handler", cmd_gui)

@@ -18,12 +18,32 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gettext as _gettext
+import importlib
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
-from babel import Locale
-from babel import dates as babel_dates
-from babel import numbers as babel_numbers
-from babel.support import Translations
+if TYPE_CHECKING:
+    from babel import Locale
+
+
+class _Later:
+    """A module of Babel (or one of its names), imported on first use: importing Babel
+    and its locale data takes longer than Qt takes to show a window, and the window's
+    start, like most commands, prints no date before its first page is on screen."""
+
+    def __init__(self, module: str, name: str | None = None) -> None:
+        self._module, self._name = module, name
+
+    def __getattr__(self, attr: str) -> Any:
+        target = importlib.import_module(self._module)
+        if self._name is not None:
+            target = getattr(target, self._name)
+        return getattr(target, attr)
+
+
+babel_dates: Any = _Later("babel.dates")
+babel_numbers: Any = _Later("babel.numbers")
+_Locale: Any = _Later("babel", "Locale")
 
 DOMAIN = "messages"
 DEFAULT_LANGUAGE = "fr"
@@ -42,7 +62,8 @@ def translator(lang: str) -> _gettext.NullTranslations:
 
     if lang not in LANGUAGES:
         raise ValueError(f"unsupported language {lang!r}")
-    return Translations.load(str(translations_dir()), [lang], DOMAIN)
+    # The standard library reads the compiled catalogues (Babel writes them).
+    return _gettext.translation(DOMAIN, str(translations_dir()), [lang], fallback=True)
 
 
 def set_language(lang: str) -> None:
@@ -73,12 +94,36 @@ def pgettext(context: str, message: str) -> str:
     return translator(_current_language).pgettext(context, message)
 
 
+def locale_name(lang: str | None = None) -> str:
+    """``fr_FR`` or ``en_GB``: the locale of ``lang`` (default: the interface's)."""
+    return _LOCALES[lang or _current_language]
+
+
 def locale(lang: str | None = None) -> Locale:
-    return Locale.parse(_LOCALES[lang or _current_language])
+    return _parsed_locale(_LOCALES[lang or _current_language])
+
+
+@functools.cache
+def _parsed_locale(name: str) -> Locale:
+    # Parsed once: the dashboard formats a few hundred numbers at each filter change.
+    return _Locale.parse(name)
 
 
 def format_date(value: dt.date, format: str = "long", lang: str | None = None) -> str:
     return babel_dates.format_date(value, format=format, locale=locale(lang))
+
+
+def format_skeleton(skeleton: str, value: dt.date, lang: str | None = None) -> str:
+    """A date by CLDR skeleton: ``yMMMEd`` is « jeu. 26 nov. 2026 » / « Thu, Nov 26, 2026 »."""
+    return babel_dates.format_skeleton(skeleton, value, locale=locale(lang))
+
+
+def format_moment(value: dt.datetime, lang: str | None = None) -> str:
+    """A local moment to the minute, with the day of the week: « jeu. 26 nov. 2026, 14:31 »
+    (lists of backups and exchange packages: seconds say nothing to a reader)."""
+    return babel_dates.get_datetime_format("medium", locale=locale(lang)).replace(
+        "{1}", format_skeleton("yMMMEd", value, lang)).replace(
+        "{0}", format_time(value, "short", lang))
 
 
 def format_datetime(

@@ -4,6 +4,10 @@
                                        fill the English catalogue, compile the .mo files
     python -m tools.catalogs compile   compile the .mo files only (after translating)
     python -m tools.catalogs check     exit 1 when something is stale or untranslated
+    python -m tools.catalogs todo [LANG]             print the untranslated or fuzzy entries
+                                                     as JSON, to be filled in (default: fr)
+    python -m tools.catalogs apply FILE.json [LANG]  write a filled-in todo file into the .po,
+                                                     clear the fuzzy flags, compile
 
 Message ids are English. ``en`` copies them; ``fr`` is written by a person: a French
 entry left empty or fuzzy fails the tests.
@@ -13,6 +17,8 @@ from __future__ import annotations
 
 import datetime
 import io
+import json
+import re
 import sys
 from pathlib import Path
 
@@ -26,7 +32,9 @@ SOURCE = ROOT / "perr_desktop"
 TRANSLATIONS = ROOT / "translations"
 POT = TRANSLATIONS / "messages.pot"
 LANGUAGES = ("fr", "en")
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+# gettext: translators bound to a document language (``gettext = translator(lang).gettext``).
+KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2),
+            "pgettext": ((1, "c"), 2)}
 
 
 def po_path(lang: str) -> Path:
@@ -93,15 +101,84 @@ def merged(lang: str, template: Catalog) -> Catalog:
     return catalog
 
 
+def _needs_translation(message) -> bool:
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    return bool(message.id) and (message.fuzzy or not all(strings))
+
+
 def untranslated(catalog: Catalog) -> list[str]:
-    out = []
+    return [message.id if isinstance(message.id, str) else message.id[0]
+            for message in catalog if _needs_translation(message)]
+
+
+# A todo file maps each msgid (``context\x04msgid`` when there is a context) to "" or, for
+# a plural, to a list of ``num_plurals`` strings. The "# <msgid>" key just before each entry
+# only informs the translator (source, English plural, fuzzy guess); apply skips it.
+_NOTE = "# "
+_PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+
+
+def _key(message) -> str:
+    msgid = message.id if isinstance(message.id, str) else message.id[0]
+    return f"{message.context}\x04{msgid}" if message.context else msgid
+
+
+def todo(lang: str = "fr") -> dict:
+    catalog = _read(po_path(lang), lang)
+    out: dict = {}
     for message in catalog:
-        if not message.id:
+        if not _needs_translation(message):
             continue
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        if message.fuzzy or not all(strings):
-            out.append(message.id if isinstance(message.id, str) else message.id[0])
+        note = [", ".join(sorted({path for path, _ in message.locations}))]
+        if message.pluralizable:
+            note.append(f"plural: {message.id[1]}")
+        if message.auto_comments:
+            note.append(f"comment: {' '.join(message.auto_comments)}")
+        guess = message.string if message.pluralizable else (message.string,)
+        if message.fuzzy and any(guess):
+            note.append(f"fuzzy guess: {' | '.join(guess)}")
+        out[_NOTE + _key(message)] = " ; ".join(note)
+        out[_key(message)] = [""] * catalog.num_plurals if message.pluralizable else ""
     return out
+
+
+def apply(path: Path, lang: str = "fr") -> int:
+    """Write the translations of a filled-in todo file; return how many were written."""
+    translations = json.loads(Path(path).read_text(encoding="utf-8"))
+    catalog = _read(po_path(lang), lang)
+    written, errors = 0, []
+    for key, string in translations.items():
+        context, _, msgid = key.rpartition("\x04")
+        message = catalog.get(msgid, context or None)
+        if message is None:
+            if not key.startswith(_NOTE):  # changed in the code since: translate it again
+                print(f"skipped, no longer in the catalogue: {key!r}", file=sys.stderr)
+            continue
+        if not string or (isinstance(string, list) and not any(string)):
+            continue  # left for later
+        if not (isinstance(string, list) and len(string) == catalog.num_plurals
+                and all(isinstance(s, str) for s in string) if message.pluralizable
+                else isinstance(string, str)):
+            forms = f"a list of {catalog.num_plurals}" if message.pluralizable else "a string"
+            errors.append(f"{key!r} needs {forms}")
+            continue
+        ids = message.id if message.pluralizable else (message.id,)
+        strings = string if message.pluralizable else [string]
+        if any(set(_PLACEHOLDER.findall(s)) != set(_PLACEHOLDER.findall(ids[-1]))
+               for s in strings):
+            errors.append(f"placeholders differ from the English: {key!r}")
+            continue
+        message.string = tuple(string) if message.pluralizable else string
+        message.flags.discard("fuzzy")
+        written += 1
+    for line in errors:
+        print(line, file=sys.stderr)
+    if errors:
+        raise SystemExit(f"{len(errors)} problem(s): nothing written")
+    po_path(lang).write_bytes(_serialise_po(catalog))
+    compile_all()
+    print(f"{written} translations written, {len(untranslated(catalog))} left in {lang}")
+    return written
 
 
 def update() -> None:
@@ -146,6 +223,12 @@ def problems() -> list[str]:
 
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "check"
+    if command == "todo" and len(argv) <= 2:
+        print(json.dumps(todo(*argv[1:]), ensure_ascii=False, indent=1))
+        return 0
+    if command == "apply" and len(argv) in (2, 3):
+        apply(Path(argv[1]), *argv[2:])
+        return 0
     if command == "update":
         update()
     elif command == "compile":

@@ -47,7 +47,59 @@ def list_meetings(
 ) -> list[dict[str, Any]]:
     """Meetings in time order; ``council_id`` includes those it was a guest of;
     ``start``/``end`` are ISO dates bounding the day of the meeting (end excluded)."""
-    sql, params = _LIST_SQL, {}
+    sql, params = _filtered(_LIST_SQL, council_id, kind, start, end)
+    sql += " ORDER BY m.starts_at" + (" DESC" if descending else "") + ", m.title"
+    return db.query(sql, params)
+
+
+# The list's sort keys (MeetingsPage's columns) and their SQL; text in French order.
+_SORTS = {"starts_at": "m.starts_at", "title": "fold(m.title)",
+          "council_name": "fold(c.name)", "kind": "m.kind"}
+_IDS_SQL = """
+    SELECT m.id FROM meetings m JOIN councils c ON c.id = m.council_id
+    WHERE m.deleted_at IS NULL AND c.deleted_at IS NULL
+"""
+
+
+def meeting_ids(db, council_id: str | None = None, kind: str | None = None,
+                sort: str | None = None, descending: bool = False) -> list[str]:
+    """The ids of :func:`list_meetings`'s meetings, sorted by ``sort`` (a key of the
+    list, the date by default) then by date: ten years of meetings listed without
+    reading their rows (:func:`meeting_rows` reads those on screen)."""
+    sql, params = _filtered(_IDS_SQL, council_id, kind, None, None)
+    direction = " DESC" if descending else ""
+    order = _SORTS.get(sort or "starts_at", "m.starts_at")
+    sql += f" ORDER BY {order}{direction}, m.starts_at{direction}, m.title"
+    return [row[0] for row in db.execute(sql, params)]
+
+
+def meeting_rows(db, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The rows of :func:`list_meetings` for these ids (a page of the list)."""
+    ids = list(ids)
+    out: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        for row in db.query(f"{_LIST_SQL} AND m.id IN ({marks})", chunk):
+            out[row["id"]] = row
+    return out
+
+
+def next_meeting_id(db, council_id: str | None = None, kind: str | None = None,
+                    today: dt.date | None = None) -> str | None:
+    """The first meeting from ``today`` on among the list's, else the latest one."""
+    day = (today or dt.date.today()).isoformat()
+    sql, params = _filtered(_IDS_SQL, council_id, kind, day, None)
+    found = db.scalar(sql + " ORDER BY m.starts_at, m.title LIMIT 1", params)
+    if found is None:
+        sql, params = _filtered(_IDS_SQL, council_id, kind, None, None)
+        found = db.scalar(sql + " ORDER BY m.starts_at DESC, m.title LIMIT 1", params)
+    return found
+
+
+def _filtered(sql: str, council_id: str | None, kind: str | None, start: str | None,
+              end: str | None) -> tuple[str, dict[str, Any]]:
+    params: dict[str, Any] = {}
     if council_id:
         sql += """ AND (m.council_id = :council OR EXISTS (
                       SELECT 1 FROM meeting_guest_councils g WHERE g.meeting_id = m.id
@@ -62,8 +114,7 @@ def list_meetings(
     if end:
         sql += " AND m.starts_at < :end"
         params["end"] = end
-    sql += " ORDER BY m.starts_at" + (" DESC" if descending else "") + ", m.title"
-    return db.query(sql, params)
+    return sql, params
 
 
 def get_meeting(db, meeting_id: str) -> dict[str, Any]:

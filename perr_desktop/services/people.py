@@ -159,6 +159,21 @@ def people_rows(db, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
     return out
 
 
+def choices(db) -> list[tuple[str, str, str]]:
+    """(id, name, organisation) of everyone in the directory, in display order: what a
+    list to pick someone from needs, in one light query (no council per person)."""
+    rows = db.execute("SELECT id, first_name, last_name, organisation FROM people "
+                      "WHERE deleted_at IS NULL ORDER BY sort_key").fetchall()
+    return [(i, rules.display_name(first, last), organisation)
+            for i, first, last, organisation in rows]
+
+
+def directory_mark(db) -> tuple[int, str]:
+    """Changes whenever someone is added to, edited in or removed from the directory."""
+    row = db.execute("SELECT count(*), coalesce(max(updated_at), '') FROM people").fetchone()
+    return row[0], row[1]
+
+
 def list_people(db, text: str = "", council_id: str | None = None) -> list[dict[str, Any]]:
     ids = search_people_ids(db, text, council_id)
     rows = people_rows(db, ids)

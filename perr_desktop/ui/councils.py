@@ -44,6 +44,7 @@ from perr_desktop.ui.widgets import (
     heading,
     hint,
     reporting,
+    resize_to_contents_when_shown,
     short_date,
 )
 
@@ -60,6 +61,9 @@ def configure_table(view: QTableView, name: str) -> None:
     view.verticalHeader().setDefaultSectionSize(int(view.fontMetrics().height() * 1.8))
     view.horizontalHeader().setHighlightSections(False)
     view.horizontalHeader().setStretchLastSection(True)
+    # Columns sized to their contents measure the rows on screen only: Qt's default
+    # reads a thousand rows of each column, which loads them all in a lazy model.
+    view.horizontalHeader().setResizeContentsPrecision(0)
     view.setTabKeyNavigation(False)
 
 
@@ -240,8 +244,7 @@ class CouncilDetail(QWidget):
         self.members_view.setModel(self.members_model)
         self.members_view.setSortingEnabled(True)
         self.members_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.members_view.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)
+        resize_to_contents_when_shown(self.members_view)
         self.members_summary = QLabel()
         self.members_summary.setWordWrap(True)
 
@@ -504,7 +507,9 @@ class CouncilsPage(QWidget):
         if row < 0 and self.model.rowCount():
             row = 0
         if row >= 0:
-            self.view.selectRow(row)
+            # Silently: the council is loaded just below, once (not also by the signal).
+            with QSignalBlocker(self.view.selectionModel()):
+                self.view.selectRow(row)
         self.detail.load(self.model.id_at(row) if row >= 0 else None)
 
     def _selection_changed(self, *_args) -> None:

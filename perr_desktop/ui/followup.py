@@ -33,7 +33,7 @@ from perr_desktop.errors import UserError
 from perr_desktop.i18n import N_, _, ngettext
 from perr_desktop.services import councils, followups, reference
 from perr_desktop.ui.councils import configure_table
-from perr_desktop.ui.models import Column, RowsTableModel
+from perr_desktop.ui.models import Column, LazyTableModel, RowsTableModel
 from perr_desktop.ui.people import SEARCH_DELAY_MS
 from perr_desktop.ui.widgets import (
     ErrorBanner,
@@ -47,6 +47,7 @@ from perr_desktop.ui.widgets import (
     hint,
     long_date,
     qt_date_format,
+    resize_to_contents_when_shown,
     section,
     set_combo_data,
     short_date,
@@ -100,8 +101,9 @@ def followup_row(db, followup_id: str) -> dict[str, Any] | None:
     return followups.get(db, followup_id)
 
 
-class FollowupListModel(RowsTableModel):
-    """The follow-up list: the « à relancer » mark is bold and red."""
+class FollowupListModel(LazyTableModel):
+    """The follow-up list, read a page at a time: the « à relancer » mark is bold and
+    red."""
 
     MARK = 0
 
@@ -427,6 +429,8 @@ class FollowupPage(QWidget):
         self.title = _("Follow-up")
         self.labels: dict[str, dict[str, str]] = {}
         self._total = self._overdue = 0
+        self._listing_key: tuple | None = None
+        self._listing: followups.Listing | None = None
 
         self.search = accessible(QLineEdit(), _("Search the follow-ups"),
                                  _("Part of a description, a stop or a walk; accents and "
@@ -478,14 +482,19 @@ class FollowupPage(QWidget):
         ]
         for column in columns:
             column.tooltip = self._tooltip
-        self.model = FollowupListModel(columns, self._rows, self)
+        self._total = self._overdue = 0
+        self._listing_key: tuple | None = None
+        self._listing: followups.Listing | None = None
+        self.model = FollowupListModel(columns, self._ids, self._rows, self)
         self.view = QTableView()
         configure_table(self.view, _("Follow-ups"))
         self.view.setModel(self.model)
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Sized to the rows on screen once shown (a hidden view would read every row).
+        resize_to_contents_when_shown(self.view, [c for c in range(len(columns))
+                                                  if c != 4 and c not in self.SHARED])
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(self.fontMetrics().averageCharWidth() * 4)
         # The observation gets the room left; stops and bodies share it with a quarter
@@ -616,32 +625,45 @@ class FollowupPage(QWidget):
 
     # -- list --------------------------------------------------------------------------
 
-    def _rows(self) -> list[dict[str, Any]]:
-        rows = followups.search(
-            self.db, council_id=self.council_filter.currentData(),
-            body=self.body_filter.currentData(), status=self.status_filter.currentData(),
-            theme=self.theme_filter.currentData(),
-            older_than_days=self.age_filter.currentData(),
-            group=rules.OPEN if self.open_only.isChecked() else None)
-        wanted = search_key(self.search.text().strip())
-        if wanted:
-            rows = [r for r in rows if wanted in search_key(" ".join(
-                (r["description"], r["proposal"], r["stop_name"] or "", r["walk_title"])))]
-        self._total = len(rows)
-        self._overdue = sum(1 for r in rows if r["overdue"])
+    def _filters(self) -> dict[str, Any]:
+        return {"council_id": self.council_filter.currentData(),
+                "body": self.body_filter.currentData(),
+                "status": self.status_filter.currentData(),
+                "theme": self.theme_filter.currentData(),
+                "older_than_days": self.age_filter.currentData(),
+                "group": rules.OPEN if self.open_only.isChecked() else None,
+                "text": self.search.text()}
+
+    def _ids(self, sort: str | None, descending: bool) -> list[str]:
+        """The ids the filters keep, sorted in SQL (overdue first, then the latest walk,
+        then the observation's number, by default); the counts come with them."""
+        filters = self._filters()
+        # The same filters on an unchanged database (« à relancer » toggled, the page
+        # shown again): the list read last time, sorted already.
+        conn = self.db.conn
+        key = (tuple(filters.items()), sort, descending, conn.total_changes,
+               conn.execute("PRAGMA data_version").fetchone()[0], followups._today())
+        if key != self._listing_key:
+            bodies = self.labels.get("body", {})
+            body_order = {code: n for n, code in enumerate(
+                sorted(bodies, key=lambda code: search_key(bodies[code])))}
+            self._listing = followups.list_ids(
+                self.db, sort=sort or "urgency", descending=descending,
+                body_order=body_order, status_order=self.status_order, **filters)
+            self._listing_key = key
+        listing = self._listing
+        self._total, self._overdue = listing.total, listing.overdue
         if self.to_remind.isChecked():
-            rows = [r for r in rows if r["overdue"]]
+            return [i for i in listing.ids if i in listing.late]
+        return listing.ids
+
+    def _rows(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        rows = followups.list_rows(self.db, ids)
         bodies = self.labels.get("body", {})
         statuses = self.labels.get("followup_status", {})
-        for r in rows:
+        for r in rows.values():
             r["body_label"] = bodies.get(r["body"], r["body"])
             r["status_label"] = statuses.get(r["status"], r["status"])
-            r["status_order"] = self.status_order.get(r["status"], len(self.status_order))
-            # Overdue first, then the latest walk first, then the observation's number.
-            r["urgency"] = (0 if r["overdue"] else 1,
-                            -dt.date.fromisoformat(r["walk_date"]).toordinal(),
-                            r["number"], search_key(r["body_label"]))
-        rows.sort(key=lambda r: r["urgency"])
         return rows
 
     def _tooltip(self, row: dict[str, Any]) -> str:
@@ -678,7 +700,8 @@ class FollowupPage(QWidget):
         with QSignalBlocker(self.view.selectionModel()):
             self.model.refresh()
         self._show_count()
-        nothing = not self.db.scalar("SELECT count(*) FROM followups WHERE deleted_at IS NULL")
+        nothing = not self.db.scalar(
+            "SELECT EXISTS (SELECT 1 FROM followups WHERE deleted_at IS NULL)")
         self.empty_hint.setVisible(nothing)
         row = self.model.row_of(current)
         if row < 0 and not keep_detail and self.model.rowCount():

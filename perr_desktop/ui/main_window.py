@@ -23,15 +23,29 @@ from perr_desktop import __version__, paths
 from perr_desktop.i18n import _
 from perr_desktop.settings import Settings
 from perr_desktop.storage.database import Database
-from perr_desktop.ui.councils import CouncilsPage
-from perr_desktop.ui.followup import FollowupPage
-from perr_desktop.ui.meetings.page import MeetingsPage
-from perr_desktop.ui.people import PeoplePage
-from perr_desktop.ui.placeholder import PlaceholderPage
-from perr_desktop.ui.settings_page import SettingsPage
-from perr_desktop.ui.walks.page import WalksPage
-from perr_desktop.ui.welcome import WelcomePage
 from perr_desktop.ui.widgets import reporting
+
+# The areas in navigation order, by the attribute that names each page, and the module
+# that holds it. A page is imported and built the first time it is shown or asked for
+# (``window.people``): the window starts with the first one only, so that opening ten
+# years of data costs little more than a bare window (issue 7); the other modules are
+# imported while the user reads the first page (_preload).
+PAGES = (
+    ("councils", "perr_desktop.ui.councils"),
+    ("people", "perr_desktop.ui.people"),
+    ("meetings", "perr_desktop.ui.meetings.page"),
+    ("walks", "perr_desktop.ui.walks.page"),
+    ("followup", "perr_desktop.ui.followup"),
+    ("dashboard", "perr_desktop.ui.dashboard"),
+    ("settings_page", "perr_desktop.ui.settings_page"),
+)
+PRELOAD_DELAY_MS = 300  # after the first paint, between two modules
+_BABEL = "babel.dates"
+
+
+def _page_property(name: str) -> property:
+    return property(lambda window: window.page(name),
+                    doc=f"The {name} page (built when first asked for).")
 
 
 class MainWindow(QMainWindow):
@@ -51,25 +65,9 @@ class MainWindow(QMainWindow):
         )
         self.setObjectName("mainWindow")
 
-        self.councils = CouncilsPage(db, settings, self)
-        self.people = PeoplePage(db, self)
-        self.meetings = MeetingsPage(db, settings, self)
-        self.walks = WalksPage(db, settings, self)
-        self.followup = FollowupPage(db, settings, self)
-        self.settings_page = SettingsPage(db, settings, self)
-        self.pages: list[QWidget] = [
-            self.councils,
-            self.people,
-            self.meetings,
-            self.walks,
-            self.followup,
-            PlaceholderPage(_("Dashboard"), [
-                _("see the council's figures per PERR objective: meetings, participants, "
-                  "share of women and of young people, observations resolved;"),
-                _("print the annual report for the contrat de ville."),
-            ], self),
-            self.settings_page,
-        ]
+        # Empty stand-ins until each page is built (page()); the list is updated in place.
+        self.pages: list[QWidget] = [QWidget(self) for _name in PAGES]
+        self._built: dict[str, QWidget] = {}
         self.nav_titles = [
             _("Councils"), _("People"), _("Meetings"), _("Walking diagnostics"),
             _("Follow-up"), _("Dashboard"), _("Settings"),
@@ -91,8 +89,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget(self)
         for page in self.pages:
             self.stack.addWidget(page)
-        self.welcome = WelcomePage(db, self)
-        self.stack.addWidget(self.welcome)
+        self.welcome: QWidget | None = None  # built only for a database without councils
 
         body = QWidget(self)
         layout = QVBoxLayout(body)
@@ -125,27 +122,13 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(QLabel(str(db.path)))
 
         self.navigation.currentRowChanged.connect(self._show_page)
-        self.welcome.finished.connect(self._welcome_done)
-        self.welcome.demoRequested.connect(self.demoRequested)
-        self.settings_page.languageChanged.connect(self.languageChangeRequested)
-        for page in (self.councils, self.people, self.meetings, self.walks, self.followup,
-                     self.settings_page):
-            page.saved.connect(self._saved)
-        self.councils.openPerson.connect(self.open_person)
-        self.people.openCouncil.connect(self.open_council)
-        self.people.directoryChanged.connect(self.councils.refresh_members)
-        self.councils.councilsChanged.connect(self.people.refresh_councils)
-        self.councils.councilsChanged.connect(self.settings_page.refresh_councils)
-        self.councils.councilsChanged.connect(self.meetings.refresh_filters)
-        self.councils.councilsChanged.connect(self.walks.refresh_filters)
-        self.followup.openWalk.connect(self.open_walk)
-        self.councils.membersChanged.connect(self.people.reload_current)
-        self.councils.membersChanged.connect(self.people.refresh)
 
         self._build_menus()
         self._fit_to_screen()
         self._painted = False
         self.stack.installEventFilter(self)
+        self._preload_queue: list[str] = [module for _name, module in PAGES] + [_BABEL]
+        self.firstPainted.connect(self._preload)
 
         if self.db.scalar("SELECT count(*) FROM councils") == 0 and not demo:
             self._show_welcome()
@@ -164,28 +147,147 @@ class MainWindow(QMainWindow):
     # -- navigation ------------------------------------------------------------------
 
     def _show_welcome(self) -> None:
+        if self.welcome is None:
+            from perr_desktop.ui.welcome import WelcomePage
+
+            self.welcome = WelcomePage(self.db, self)
+            self.welcome.finished.connect(self._welcome_done)
+            self.welcome.demoRequested.connect(self.demoRequested)
+            self.stack.addWidget(self.welcome)
         self.navigation.hide()
         self.stack.setCurrentWidget(self.welcome)
         self.welcome.setFocus()
 
     def _welcome_done(self) -> None:
         self.navigation.show()
-        self.councils.refresh()
-        self.people.refresh_councils()
-        self.meetings.refresh_filters()
-        self.walks.refresh_filters()
-        self.settings_page.refresh_councils()
+        self._refresh_built(("councils", "refresh"), ("people", "refresh_councils"),
+                            ("meetings", "refresh_filters"), ("walks", "refresh_filters"),
+                            ("settings_page", "refresh_councils"))
         self.navigation.setCurrentRow(0)
         self.stack.setCurrentWidget(self.councils)
+
+    # -- pages, built when first needed ----------------------------------------------
+
+    councils = _page_property("councils")
+    people = _page_property("people")
+    meetings = _page_property("meetings")
+    walks = _page_property("walks")
+    followup = _page_property("followup")
+    dashboard = _page_property("dashboard")
+    settings_page = _page_property("settings_page")
+
+    def is_built(self, name: str) -> bool:
+        return name in self._built
+
+    def page(self, name: str) -> QWidget:
+        """The page ``name`` (see PAGES), built now if it was not yet."""
+        page = self._built.get(name)
+        if page is not None:
+            return page
+        row = [n for n, _module in PAGES].index(name)
+        page = self._make_page(name)
+        self._built[name] = page
+        stand_in = self.pages[row]
+        self.stack.insertWidget(self.stack.indexOf(stand_in), page)
+        self.stack.removeWidget(stand_in)
+        stand_in.deleteLater()
+        self.pages[row] = page
+        self._wire(name, page)
+        return page
+
+    def _make_page(self, name: str) -> QWidget:
+        db, settings = self.db, self.settings
+        if name == "councils":
+            from perr_desktop.ui.councils import CouncilsPage
+            return CouncilsPage(db, settings, self)
+        if name == "people":
+            from perr_desktop.ui.people import PeoplePage
+            return PeoplePage(db, self)
+        if name == "meetings":
+            from perr_desktop.ui.meetings.page import MeetingsPage
+            return MeetingsPage(db, settings, self)
+        if name == "walks":
+            from perr_desktop.ui.walks.page import WalksPage
+            return WalksPage(db, settings, self)
+        if name == "followup":
+            from perr_desktop.ui.followup import FollowupPage
+            return FollowupPage(db, settings, self)
+        if name == "dashboard":
+            from perr_desktop.ui.dashboard import DashboardPage
+            return DashboardPage(db, settings, self)
+        if name == "settings_page":
+            from perr_desktop.ui.settings_page import SettingsPage
+            return SettingsPage(db, settings, self)
+        raise KeyError(name)
+
+    def _wire(self, name: str, page: QWidget) -> None:
+        """Connect a page just built to the window and to the pages already built; a
+        page built later reads fresh data anyway."""
+        if hasattr(page, "saved"):
+            page.saved.connect(self._saved)
+        if name == "councils":
+            page.openPerson.connect(self.open_person)
+            page.councilsChanged.connect(lambda: self._refresh_built(
+                ("people", "refresh_councils"), ("settings_page", "refresh_councils"),
+                ("meetings", "refresh_filters"), ("walks", "refresh_filters")))
+            page.membersChanged.connect(lambda: self._refresh_built(
+                ("people", "reload_current"), ("people", "refresh")))
+        elif name == "people":
+            page.openCouncil.connect(self.open_council)
+            page.directoryChanged.connect(lambda: self._refresh_built(
+                ("councils", "refresh_members")))
+        elif name == "followup":
+            page.openWalk.connect(self.open_walk)
+        elif name == "dashboard":
+            page.openMeeting.connect(self.open_meeting)
+            page.openObservation.connect(self.open_observation)
+        elif name == "settings_page":
+            page.languageChanged.connect(self.languageChangeRequested)
+
+    def _refresh_built(self, *calls: tuple[str, str]) -> None:
+        """``page.method()`` for each (page, method) whose page is built."""
+        for name, method in calls:
+            page = self._built.get(name)
+            if page is not None:
+                getattr(page, method)()
+
+    def _preload(self) -> None:
+        """Import the modules of the pages not built yet, one per pause of the event
+        loop, so that the first visit to each page does not wait for its import."""
+        import importlib
+        import sys
+
+        from PySide6.QtCore import QDate, QTimer
+
+        while self._preload_queue and self._preload_queue[0] in sys.modules:
+            self._preload_queue.pop(0)
+        if not self._preload_queue:
+            return
+
+        def next_module() -> None:
+            if self._preload_queue:
+                module = self._preload_queue.pop(0)
+                if module == _BABEL:  # Babel and its locale data, for the first date shown
+                    from perr_desktop import i18n
+
+                    i18n.format_date(QDate.currentDate().toPython(), "short")
+                else:
+                    importlib.import_module(module)
+                self._preload()
+
+        QTimer.singleShot(PRELOAD_DELAY_MS, self, next_module)
 
     def _show_page(self, row: int) -> None:
         current = self.stack.currentWidget()
         if hasattr(current, "flush"):
             current.flush()
         if 0 <= row < len(self.pages):
-            page = self.pages[row]
+            name = PAGES[row][0]
+            fresh = name not in self._built
+            page = self.page(name)
             self.stack.setCurrentWidget(page)
-            if hasattr(page, "activate"):
+            # A page just built has just read its data.
+            if not fresh and hasattr(page, "activate"):
                 page.activate()
 
     def go_to(self, row: int) -> None:
@@ -199,6 +301,48 @@ class MainWindow(QMainWindow):
     def open_walk(self, walk_id: str) -> None:
         self.go_to(self.pages.index(self.walks))
         self.walks.open_walk(walk_id)
+
+    def open_meeting(self, meeting_id: str) -> None:
+        self.go_to(self.pages.index(self.meetings))
+        self.meetings.open_meeting(meeting_id)
+
+    def open_observation(self, walk_id: str, observation_id: str) -> None:
+        """The walk, on its Observations tab, with this observation selected."""
+        self.open_walk(walk_id)
+        detail = self.walks.detail
+        detail.tabs.setCurrentWidget(detail.observations)
+        detail.observations.load(walk_id, select=observation_id)
+
+    def open_search(self):
+        """« Rechercher partout » (ui/search.py): the hit chosen is opened here. The
+        dialog is kept, with what was typed, for the next time."""
+        from perr_desktop.ui.search import SearchDialog
+
+        if getattr(self, "_search_dialog", None) is None:
+            self._search_dialog = SearchDialog(self.db, self)
+            self._search_dialog.opened.connect(self.open_hit)
+        dialog = self._search_dialog
+        dialog.show()
+        dialog.activateWindow()
+        dialog.field.setFocus()
+        dialog.field.selectAll()
+        return dialog
+
+    def open_hit(self, hit) -> None:
+        """Show where a search hit is: the observation on its walk, the stop on its
+        walk's route, the walk, or the meeting (its minutes for what was said there)."""
+        if hit.kind == "observation":
+            self.open_observation(hit.walk_id, hit.id)
+        elif hit.kind in ("walk", "walk_stop"):
+            self.open_walk(hit.walk_id)
+            if hit.kind == "walk_stop":
+                detail = self.walks.detail
+                detail.tabs.setCurrentWidget(detail.route)
+        elif hit.meeting_id:
+            self.open_meeting(hit.meeting_id)
+            if hit.kind in ("agenda_item", "decision", "action"):
+                detail = self.meetings.detail
+                detail.tabs.setCurrentWidget(detail.minutes)
 
     def open_council(self, council_id: str) -> None:
         self.go_to(self.pages.index(self.councils))
@@ -233,6 +377,7 @@ class MainWindow(QMainWindow):
         self._action(_("&Restore a backup…"), self.restore_backup, None, file_menu)
         self._action(_("&Exchange with other computers…"), self.exchange_with_others, None,
                      file_menu)
+        self._action(_("E&xport…"), lambda: self.dashboard.export_data(), None, file_menu)
         self._action(_("Open the &data folder"), self.open_data_folder, None, file_menu)
         file_menu.addSeparator()
         self._action(_("&Quit"), self.close, QKeySequence.StandardKey.Quit, file_menu)
@@ -241,6 +386,9 @@ class MainWindow(QMainWindow):
         for number, title in enumerate(self.nav_titles, start=1):
             self._action(title, lambda _c=False, r=number - 1: self.go_to(r),
                          f"Ctrl+{number}", go_menu)
+        go_menu.addSeparator()
+        self.search_action = self._action(_("Search &everywhere…"), self.open_search,
+                                          "Ctrl+Shift+F", go_menu)
 
         help_menu = self.menuBar().addMenu(_("&Help"))
         self._action(_("&User guide"), self.open_guide, QKeySequence.StandardKey.HelpContents,
@@ -271,21 +419,34 @@ class MainWindow(QMainWindow):
         self.saved_label.setText(_("All changes saved (%(time)s)") % {"time": time})
 
     def save_backup_copy(self) -> None:
-        from perr_desktop.storage.database import _timestamp
+        """One zip file with the database and its photos (storage/backups.py), written off
+        the GUI thread; « Restaurer une sauvegarde… » lists it when kept in the backups
+        folder, and restores it from anywhere."""
+        from pathlib import Path
 
-        suggested = paths.backups_dir(self.db.path) / f"{self.db.path.stem}-{_timestamp()}.sqlite"
+        from perr_desktop.storage import backups
+        from perr_desktop.storage.database import _timestamp
+        from perr_desktop.ui.worker import run_with_progress
+
+        suggested = paths.backups_dir(self.db.path) / f"{self.db.path.stem}-{_timestamp()}.zip"
         target, _filter = QFileDialog.getSaveFileName(
-            self, _("Save a backup copy"), str(suggested), _("PERR Desktop database (*.sqlite)")
-        )
+            self, _("Save a backup copy"), str(suggested),
+            _("PERR Desktop backup (*.zip)"))
         if not target:
             return
-        self.flush()
+        path = Path(target)
+        if path.suffix.lower() in (".sqlite", ".db"):  # always one zip, photos included
+            path = path.with_suffix(".zip")
+        elif path.suffix.lower() != ".zip":
+            path = path.with_name(path.name + ".zip")
+        if not self.flush():
+            return
         with reporting(self):
-            from pathlib import Path
-
-            self.db.backup_to(Path(target))
+            run_with_progress(self, None, _("Saving a backup copy…"),
+                              lambda _db, _progress, _cancelled:
+                              backups.export_backup(self.db.path, path))
             self.statusBar().showMessage(
-                _("Backup copy saved: %(path)s") % {"path": target}, 8000
+                _("Backup copy saved: %(path)s") % {"path": path}, 8000
             )
 
     def restore_backup(self) -> None:
@@ -310,12 +471,10 @@ class MainWindow(QMainWindow):
             if not self.navigation.isVisible():
                 self._welcome_done()  # a new database that just received its councils
                 return
-            self.councils.refresh()
-            self.people.refresh_councils()
-            self.people.refresh()
-            self.meetings.refresh_filters()
-            self.walks.refresh_filters()
-            self.settings_page.refresh_councils()
+            self._refresh_built(("councils", "refresh"), ("people", "refresh_councils"),
+                                ("people", "refresh"), ("meetings", "refresh_filters"),
+                                ("walks", "refresh_filters"),
+                                ("settings_page", "refresh_councils"))
             self._show_page(self.navigation.currentRow())
 
     def open_data_folder(self) -> None:

@@ -59,12 +59,16 @@ class LazyTableModel(QAbstractTableModel):
         self._cache: dict[str, Row] = {}
         self._sort: str | None = None
         self._descending = False
+        # Nothing is read before the first refresh(): a view sorted while its page is
+        # being built must not load the list once for the sort and again for the page.
+        self._loaded = False
 
     # -- loading ---------------------------------------------------------------------
 
     def refresh(self) -> None:
         """Ask for the ids again (filter or sort changed, records added or removed)."""
         ids = self._load_ids(self._sort, self._descending)
+        self._loaded = True
         self.beginResetModel()
         self._ids = ids
         self._positions = None
@@ -150,7 +154,8 @@ class LazyTableModel(QAbstractTableModel):
             return
         self._sort = self._columns[column].sort
         self._descending = order == Qt.SortOrder.DescendingOrder
-        self.refresh()
+        if self._loaded:
+            self.refresh()
 
 
 class RowsTableModel(LazyTableModel):

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 from collections.abc import Iterable, Iterator
 
-from PySide6.QtCore import QDate, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QLocale, QObject, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMessageBox,
     QSizePolicy,
@@ -182,8 +185,12 @@ class OptionalDateEdit(QWidget):
 
 
 def qt_date_format() -> str:
-    """Babel's short date pattern with a four-digit year, in Qt's notation."""
-    pattern = i18n.date_pattern()
+    """The locale's short date pattern with a four-digit year, in Qt's notation.
+
+    Qt's own locale data (CLDR, like Babel's) for Qt's date editors: the same pattern as
+    Babel's for every language of the interface (a test checks it), without loading
+    Babel's locale data before the first page is on screen."""
+    pattern = QLocale(str(i18n.locale_name())).dateFormat(QLocale.FormatType.ShortFormat)
     if "yyyy" not in pattern:
         pattern = pattern.replace("yy", "yyyy") if "yy" in pattern else pattern.replace("y", "yyyy")
     return pattern
@@ -193,13 +200,46 @@ def short_date(value: str | None) -> str:
     """An ISO date as the locale writes it briefly (26/11/2026), or an empty string."""
     if not value:
         return ""
-    return i18n.format_date(dt.date.fromisoformat(value[:10]), "short")
+    return _short_date(value[:10], i18n.get_language())
+
+
+@functools.lru_cache(maxsize=8192)
+def _short_date(day: str, _language: str) -> str:
+    # Lists repeat the same days: Babel formats each once per language.
+    return i18n.format_date(dt.date.fromisoformat(day), "short")
 
 
 def long_date(value: str | None) -> str:
     if not value:
         return ""
     return i18n.format_date(dt.date.fromisoformat(value[:10]), "long")
+
+
+class _ResizeWhenShown(QObject):
+    def __init__(self, view: QAbstractItemView, columns: Iterable[int] | None) -> None:
+        super().__init__(view)
+        self.columns = None if columns is None else list(columns)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show:
+            header = watched.horizontalHeader()
+            mode = QHeaderView.ResizeMode.ResizeToContents
+            if self.columns is None:
+                header.setSectionResizeMode(mode)
+            else:
+                for column in self.columns:
+                    header.setSectionResizeMode(column, mode)
+            watched.removeEventFilter(self)
+            self.deleteLater()
+        return False
+
+
+def resize_to_contents_when_shown(view: QAbstractItemView,
+                                  columns: Iterable[int] | None = None) -> None:
+    """Columns (all by default) sized to their contents from the view's first showing: a
+    table on a tab not yet looked at then reads no row (the members of a council, whose
+    dates would otherwise load Babel's locale data before the window is on screen)."""
+    view.installEventFilter(_ResizeWhenShown(view, columns))
 
 
 def fit_list_height(view) -> None:

@@ -408,3 +408,54 @@ def test_a_write_while_another_program_holds_the_lock_is_a_user_error(db_path, m
 def test_default_busy_timeout_is_set_on_every_connection(db):
     assert database.BUSY_TIMEOUT_MS == 5000
     assert db.scalar("PRAGMA busy_timeout") == 5000
+
+
+# -- issue 7: statistics at close, a backup that can be stopped -----------------------------
+
+def test_closing_after_writes_refreshes_the_planner_statistics(tmp_path):
+    from perr_desktop.services import people as people_service
+    from perr_desktop.storage.database import open_database as open_db
+
+    path = tmp_path / "perr.sqlite"
+    with open_db(path) as db:
+        for n in range(50):
+            people_service.create_person(db, first_name=f"P{n}", last_name="Martin")
+        # Queries whose plans statistics would inform (SQLite analyses those tables).
+        db.query("SELECT * FROM memberships WHERE person_id = 'x' AND council_id = 'y'")
+        db.query("SELECT * FROM people WHERE sort_key > 'm' ORDER BY sort_key")
+    with open_db(path) as db:
+        assert db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+    # A connection that only read leaves the file as it was.
+    before = path.read_bytes()
+    with open_db(path) as db:
+        db.query("SELECT * FROM people")
+    assert path.read_bytes() == before
+
+
+def test_a_cancelled_backup_copy_stops_and_leaves_nothing(tmp_path):
+    from perr_desktop.services import people as people_service
+    from perr_desktop.storage import database as database_module
+    from perr_desktop.storage.database import CopyCancelled
+    from perr_desktop.storage.database import open_database as open_db
+
+    path = tmp_path / "perr.sqlite"
+    with open_db(path) as db:
+        for n in range(300):
+            people_service.create_person(db, first_name=f"P{n}", last_name="x" * 300)
+        steps: list[int] = []
+
+        def cancelled() -> bool:
+            steps.append(1)
+            return len(steps) >= 2
+
+        original = database_module.BACKUP_STEP_PAGES
+        database_module.BACKUP_STEP_PAGES = 4
+        try:
+            with pytest.raises(CopyCancelled):
+                db.backup_to(tmp_path / "copy.sqlite", cancelled=cancelled)
+            assert not list(tmp_path.glob("copy.sqlite*"))
+            done = db.backup_to(tmp_path / "whole.sqlite", cancelled=lambda: False)
+        finally:
+            database_module.BACKUP_STEP_PAGES = original
+    with open_db(done) as copy:
+        assert copy.scalar("SELECT count(*) FROM people") == 300

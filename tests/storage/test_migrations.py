@@ -298,3 +298,53 @@ def test_run_script_refuses_an_incomplete_statement(tmp_path):
             migrations.run_script(conn, "CREATE TABLE a (x);\nCREATE TABLE b (y")
     finally:
         conn.close()
+
+
+# -- migration 6: the search index ----------------------------------------------------------
+
+def test_migration_6_indexes_the_records_already_there(tmp_path):
+    """Observations, meetings and their minutes written before the index existed are
+    found after the migration; records in the bin are not; the triggers then follow."""
+    from perr_desktop.services import search
+
+    path = tmp_path / "perr.sqlite"
+    build_at_version(path, 5)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = ON")
+    rows = {
+        "walks": ("w1", "council_id, title, walk_date",
+                  (SAMPLE["council"], "Diagnostic de nuit", "2024-02-01")),
+        "observations": ("o1", "walk_id, number, description",
+                         ("w1", 1, "Lampadaire éteint rue Hélène-Boucher")),
+        "meetings": ("m1", "council_id, kind, title, starts_at, notes",
+                     (SAMPLE["council"], "pleniere", "Plénière", "2024-02-08T18:30",
+                      "Éclairage discuté")),
+        "agenda_items": ("a1", "meeting_id, position, title, notes",
+                         ("m1", 1, "Propreté", "Encombrants rue Basseau")),
+        "decisions": ("d1", "meeting_id, text", ("m1", "Passage hebdomadaire demandé")),
+    }
+    conn.execute("BEGIN")
+    for table, (record_id, columns, values) in rows.items():
+        marks = ", ".join("?" * (len(values) + 3))
+        conn.execute(f"INSERT INTO {table} (id, created_at, updated_at, {columns}) "
+                     f"VALUES ({marks})", (record_id, STAMP, STAMP, *values))
+    conn.execute("INSERT INTO observations (id, created_at, updated_at, deleted_at, walk_id, "
+                 "number, description) VALUES ('o2', ?, ?, ?, 'w1', 2, 'Poubelle renversée')",
+                 (STAMP, STAMP, STAMP))
+    conn.execute("COMMIT")
+    conn.close()
+
+    with open_database(path) as db:
+        assert db.schema_version == migrations.LATEST_VERSION >= 6
+        kinds = {(hit.kind, hit.id) for hit in search.search(db, "eclairage")}
+        assert kinds == {("meeting", "m1")}
+        assert [(h.kind, h.id) for h in search.search(db, "helene lampa")] == [
+            ("observation", "o1")]
+        assert [h.id for h in search.search(db, "encombrants")] == ["a1"]
+        assert [h.id for h in search.search(db, "hebdo")] == ["d1"]
+        assert search.search(db, "poubelle") == []            # in the bin
+        assert db.scalar("PRAGMA integrity_check") == "ok"
+        with db.transaction():
+            db.execute("UPDATE observations SET deleted_at = NULL WHERE id = 'o2'")
+        assert [h.id for h in search.search(db, "poubelle")] == ["o2"]
+    assert check_database(path) == []

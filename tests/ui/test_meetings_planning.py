@@ -534,7 +534,8 @@ def test_the_month_follows_a_date_changed_in_the_preparation(qtbot, db, page, me
     qtbot.waitUntil(lambda: meeting_row(db, meeting)["starts_at"] == "2026-11-20T18:30",
                     timeout=3000)
 
-    assert page.calendar.dateTextFormat(QDate(2026, 11, 20)).fontWeight() == \
-        QFont.Weight.Bold
+    # the page refreshes its list and month just after the save (a zero timer)
+    qtbot.waitUntil(lambda: page.calendar.dateTextFormat(QDate(2026, 11, 20)).fontWeight()
+                    == QFont.Weight.Bold, timeout=3000)
     assert page.calendar.dateTextFormat(QDate(2026, 11, 19)).fontWeight() != \
         QFont.Weight.Bold

@@ -31,7 +31,7 @@ from perr_desktop.ui.meetings.dialogs import NewMeetingDialog
 from perr_desktop.ui.meetings.documents import DocumentsTab
 from perr_desktop.ui.meetings.minutes import MinutesTab
 from perr_desktop.ui.meetings.planning import PlanTab
-from perr_desktop.ui.models import Column, rows_model
+from perr_desktop.ui.models import Column, LazyTableModel
 from perr_desktop.ui.widgets import (
     accessible,
     confirm,
@@ -40,6 +40,7 @@ from perr_desktop.ui.widgets import (
     heading,
     list_and_detail,
     reporting,
+    resize_to_contents_when_shown,
 )
 
 
@@ -180,14 +181,17 @@ class MeetingsPage(QWidget):
                    lambda r: str(r["present_count"] + r["counted"])
                    if r["present_count"] + r["counted"] else "", align_right=True),
         ]
-        self.model = rows_model(columns, self._rows, self)
+        # Ids of the whole list, rows read a page at a time as they come on screen.
+        self.model = LazyTableModel(columns, self._ids,
+                                    lambda ids: meetings.meeting_rows(db, ids), self)
         self.view = QTableView()
         configure_table(self.view, _("Meetings"))
         self.view.setModel(self.model)
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Sized to the rows on screen once shown (a hidden view would read every row).
+        resize_to_contents_when_shown(self.view, [0, 2, 3, 4, 5])
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
 
         self.calendar = QCalendarWidget()
@@ -239,9 +243,9 @@ class MeetingsPage(QWidget):
             (v["label"], v["code"]) for v in reference.vocabulary(self.db, "meeting_kind")])
         self.kind_labels = reference.vocabulary_labels(self.db, "meeting_kind")
 
-    def _rows(self) -> list[dict[str, Any]]:
-        return meetings.list_meetings(self.db, self.council_filter.currentData(),
-                                      self.kind_filter.currentData(), descending=True)
+    def _ids(self, sort: str | None, descending: bool) -> list[str]:
+        return meetings.meeting_ids(self.db, self.council_filter.currentData(),
+                                    self.kind_filter.currentData(), sort, descending)
 
     def refresh(self, select: str | None = None) -> None:
         current = select or self.detail.meeting_id
@@ -261,14 +265,11 @@ class MeetingsPage(QWidget):
         self._update_buttons()
 
     def _next_coming_row(self) -> int:
-        """The first meeting from today on, else the latest one."""
-        now = dt.datetime.now().strftime("%Y-%m-%dT%H:%M")
-        best = 0
-        for row in range(self.model.rowCount()):
-            record = self.model.record(row)
-            if record["starts_at"] >= now[:10]:
-                best = row
-        return best
+        """The first meeting from today on, else the latest one (asked of the database:
+        the list's rows are not all read)."""
+        row = self.model.row_of(meetings.next_meeting_id(
+            self.db, self.council_filter.currentData(), self.kind_filter.currentData()))
+        return max(row, 0)
 
     def _selection_changed(self, *_args) -> None:
         rows = self.view.selectionModel().selectedRows()

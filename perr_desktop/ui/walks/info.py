@@ -143,10 +143,15 @@ class InfoTab(QWidget):
         record = walks.require_walk(self.db, walk_id) if walk_id else None
         self.binder.load(record)
         self.model.refresh()
-        entries = [("", None)] + [
-            (p["name"] + (f" ({p['organisation']})" if p["organisation"] else ""), p["id"])
-            for p in people.list_people(self.db)]
-        fill_combo(self.person, entries)
+        # The directory, to pick a participant from: filled again only when it changed
+        # (ten years make thousands of people, and each walk opened would read them all).
+        mark = people.directory_mark(self.db)
+        if mark != getattr(self, "_directory", None):
+            self._directory = mark
+            entries = [("", None)] + [
+                (name + (f" ({organisation})" if organisation else ""), person_id)
+                for person_id, name, organisation in people.choices(self.db)]
+            fill_combo(self.person, entries)
         with QSignalBlocker(self.person):
             self.person.setCurrentIndex(0)
         self.setEnabled(record is not None)

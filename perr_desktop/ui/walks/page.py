@@ -45,6 +45,7 @@ from perr_desktop.ui.widgets import (
     list_and_detail,
     qt_date_format,
     reporting,
+    resize_to_contents_when_shown,
     set_combo_data,
     short_date,
 )
@@ -234,7 +235,8 @@ class WalksPage(QWidget):
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Sized to the rows on screen once shown (a hidden view would read every row).
+        resize_to_contents_when_shown(self.view, [c for c in range(6) if c != 1])
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
 
         self.detail = WalkDetail(db, self)

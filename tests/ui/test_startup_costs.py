@@ -1,0 +1,72 @@
+"""What keeps the start and the pages quick on ten years of data (issue 7)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QTableView
+
+from perr_desktop import i18n
+from perr_desktop.services import councils, people
+from perr_desktop.ui.councils import configure_table
+from perr_desktop.ui.main_window import PAGES
+from perr_desktop.ui.models import Column, LazyTableModel
+from perr_desktop.ui.widgets import qt_date_format, resize_to_contents_when_shown
+from tests.ui.helpers import OFFSCREEN_SIZE_HINTS, show
+
+pytestmark = OFFSCREEN_SIZE_HINTS
+
+
+def test_the_date_editors_pattern_is_babels(qtbot):
+    """Qt's locale data gives the date editors the pattern Babel's would (with a
+    four-digit year), without loading Babel's before the first page is shown."""
+    for lang in i18n.LANGUAGES:
+        i18n.set_language(lang)
+        babel = i18n.date_pattern(lang)
+        expected = babel if "yyyy" in babel else (
+            babel.replace("yy", "yyyy") if "yy" in babel else babel.replace("y", "yyyy"))
+        assert qt_date_format() == expected
+
+
+def test_the_window_builds_a_page_when_it_is_first_shown(qtbot, make_window, db):
+    councils.create_qpv_councils(db)
+    window = make_window(db)
+    assert [name for name, _m in PAGES if window.is_built(name)] == ["councils"]
+    window.go_to(1)
+    assert window.is_built("people") and window.current_page() is window.people
+    assert window.pages[1] is window.people
+    assert window.stack.indexOf(window.people) == 1
+    # A page asked for by the code is built too, in its place.
+    assert window.pages.index(window.walks) == 3 and window.is_built("walks")
+
+
+def test_pages_built_later_still_hear_each_other(qtbot, make_window, db):
+    councils.create_qpv_councils(db)
+    window = make_window(db)
+    window.go_to(1)
+    person = people.create_person(db, first_name="Hélène", last_name="Garnier")
+    window.councils.detail.council_id and people.add_membership(
+        db, window.councils.detail.council_id, person, "habitants", joined_on="2024-01-01")
+    window.councils.membersChanged.emit()          # as after « Ajouter un membre »
+    assert window.people.model.row_of(person) >= 0
+
+
+def test_a_hidden_table_reads_no_row_until_shown(qtbot):
+    """Sizing columns to their contents in a view not shown would read every row of a
+    lazy model: the view is sized once shown, on the rows on screen."""
+    asked: list[int] = []
+
+    def rows(ids):
+        asked.extend(ids)
+        return {i: {"id": i, "name": f"Nom {i}"} for i in ids}
+
+    model = LazyTableModel([Column("name", "Name")],
+                           lambda _s, _d: [str(n) for n in range(5000)], rows)
+    model.refresh()
+    view = QTableView()
+    configure_table(view, "Names")
+    view.setModel(model)
+    resize_to_contents_when_shown(view)
+    qtbot.addWidget(view)
+    view.horizontalHeader().resizeSections()
+    assert asked == []
+    show(qtbot, view, 400, 300)
+    assert 0 < len(asked) <= 2 * LazyTableModel.PAGE
