@@ -52,6 +52,7 @@ from perr_desktop.domain.text import search_key
 from perr_desktop.errors import UserError, user_errors
 from perr_desktop.i18n import N_, _, ngettext
 from perr_desktop.storage import media, migrations, records
+from perr_desktop.storage.database import read_snapshot
 
 FORMAT = "perr-desktop-exchange"
 FORMAT_VERSION = 1
@@ -264,7 +265,7 @@ def export_package(db, target: Path | str, *, council_id: str | None = None,
     if anonymize:
         _assign_pseudonyms(db)
     # One read transaction: a consistent picture even if the window writes meanwhile.
-    with _snapshot(db):
+    with read_snapshot(db):
         rows = _collect(db, schema, council_id, anonymize)
         if anonymize:
             _anonymize(db, rows)
@@ -335,18 +336,6 @@ def export_package(db, target: Path | str, *, council_id: str | None = None,
     return ExportSummary(target, {k: v for k, v in manifest["records"].items() if v},
                          written, anonymize, council_id)
 
-
-@contextlib.contextmanager
-def _snapshot(db) -> Iterator[None]:
-    if db.conn.in_transaction:
-        yield
-        return
-    db.execute("BEGIN")
-    try:
-        yield
-    finally:
-        if db.conn.in_transaction:
-            db.execute("COMMIT")
 
 
 def _json_line(row: dict[str, Any]) -> str:

@@ -27,12 +27,11 @@ ten years of five councils).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +42,7 @@ from perr_desktop.errors import NotFoundError
 from perr_desktop.i18n import _
 from perr_desktop.services import followups as followup_service
 from perr_desktop.services.councils import require_council
+from perr_desktop.storage.database import read_snapshot
 
 # System codes of the ``college`` vocabulary (loi Lamy: two colleges).
 RESIDENTS_COLLEGE = "habitants"
@@ -215,20 +215,6 @@ class _Scope:
         return sql
 
 
-@contextlib.contextmanager
-def _snapshot(db) -> Iterator[None]:
-    """Every query of one computation reads the same state of the database (a deferred
-    read transaction; inside the caller's transaction, that one)."""
-    if db.conn.in_transaction:
-        yield
-        return
-    db.execute("BEGIN")
-    try:
-        yield
-    finally:
-        if db.conn.in_transaction:
-            db.execute("COMMIT")
-
 
 # -- helpers -----------------------------------------------------------------------------
 
@@ -276,7 +262,7 @@ def compute(db, filters: Filters, today: dt.date | None = None) -> dict[str, Any
     ``observations``, ``walks``, ``perr`` (each described in docs/indicators.md).
     """
     today = today or dt.date.today()
-    with _snapshot(db):
+    with read_snapshot(db):
         scope = _Scope(db, filters, today)
         meetings = _meetings(db, scope)
         ids = json.dumps([m["id"] for m in meetings])
@@ -747,7 +733,7 @@ def perr_view(db, filters: Filters, today: dt.date | None = None) -> list[dict[s
     an ``objective_code``, only that node and its descendants are listed.
     """
     today = today or dt.date.today()
-    with _snapshot(db):
+    with read_snapshot(db):
         scope = _Scope(db, filters, today)
         ids = json.dumps([m["id"] for m in _meetings(db, scope)])
         walk_ids = json.dumps([w["id"] for w in _walks(db, scope)])

@@ -18,9 +18,9 @@ from perr_desktop.services.indicators import (
     _IN,
     Filters,
     _Scope,
-    _snapshot,
     objective_subtree,
 )
+from perr_desktop.storage.database import read_snapshot
 
 
 def perr_activity(db, filters: Filters, code: str,
@@ -38,7 +38,7 @@ def perr_activity(db, filters: Filters, code: str,
     An unknown code, council or filter objective: a :class:`~perr_desktop.errors.UserError`.
     """
     today = today or dt.date.today()
-    with _snapshot(db):
+    with read_snapshot(db):
         scope = _Scope(db, filters, today)
         params = {**scope.params, "node": json.dumps(objective_subtree(db, code))}
         node = _IN.format(name="node")

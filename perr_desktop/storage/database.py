@@ -219,6 +219,21 @@ class Database:
         self.close()
 
 
+@contextlib.contextmanager
+def read_snapshot(db: Database) -> Iterator[None]:
+    """Every query inside reads the same state of the database (a deferred read
+    transaction; inside the caller's transaction, that one)."""
+    if db.conn.in_transaction:
+        yield
+        return
+    db.execute("BEGIN")
+    try:
+        yield
+    finally:
+        if db.conn.in_transaction:
+            db.execute("COMMIT")
+
+
 def _timestamp() -> str:
     return dt.datetime.now().strftime("%Y%m%d-%H%M%S")
 
