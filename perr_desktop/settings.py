@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from perr_desktop import paths
 from perr_desktop.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from perr_desktop.storage.files import write_atomically
 
 MAX_RETENTION_YEARS = 20
 
@@ -56,7 +56,5 @@ class Settings:
     def save(self, path: Path | None = None) -> None:
         path = path or paths.settings_path()
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(path.name + ".partial")
-        partial.write_text(json.dumps(asdict(self), indent=2, ensure_ascii=False),
-                           encoding="utf-8")
-        os.replace(partial, path)
+        write_atomically(path, json.dumps(asdict(self), indent=2,
+                                          ensure_ascii=False).encode("utf-8"))

@@ -11,13 +11,10 @@ half-written PDF where the user expects a document.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import io
-import os
 import re
-import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +43,7 @@ from perr_desktop import __version__, paths
 from perr_desktop.domain.meetings import TIMEZONE
 from perr_desktop.errors import UserError, user_errors
 from perr_desktop.i18n import _, format_date, format_datetime, translator
+from perr_desktop.storage.files import write_atomically
 
 # -- page ------------------------------------------------------------------------------
 
@@ -406,19 +404,7 @@ def write_pdf(path: Path | str, build_fn: Callable[[], bytes]) -> Path:
                           "the document.") % {"path": folder})
     data = build_fn()
     with user_errors(path):
-        partial = folder / f".{path.name}.{secrets.token_hex(4)}.partial"
-        # os.open with 0o666 leaves the permissions to the user's umask, like any file.
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(partial, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                partial.unlink()
-            raise
+        write_atomically(path, data)
     return path
 
 

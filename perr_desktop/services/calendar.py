@@ -9,8 +9,6 @@ VTIMEZONE, so that a laptop or phone set to another time zone still shows them r
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -23,6 +21,7 @@ from perr_desktop.i18n import get_language, translator
 from perr_desktop.services.councils import require_council
 from perr_desktop.services.meetings import list_meetings, require_meeting
 from perr_desktop.services.reference import vocabulary_labels
+from perr_desktop.storage import files
 
 PRODID = "-//PERR Desktop//FR"
 TZID = "Europe/Paris"
@@ -151,21 +150,10 @@ def _council_name(db, council_id: str) -> str:
 
 
 def write_atomically(path: Path | str, data: bytes) -> None:
-    """Write ``data`` to ``path`` whole or not at all: a temporary file beside it, then
-    renamed over it, so a full disk or a crash never leaves half a calendar."""
-    path = Path(path)
+    """Write a calendar whole or not at all; a full disk or a locked folder is one
+    sentence for the user."""
     with user_errors(path):
-        fd, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                                       suffix=".partial")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(partial, path)
-        except BaseException:
-            Path(partial).unlink(missing_ok=True)
-            raise
+        files.write_atomically(path, data)
 
 
 def export_meeting(db, meeting_id: str, path: Path | str, lang: str | None = None) -> int:

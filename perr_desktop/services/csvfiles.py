@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from perr_desktop.errors import user_errors
+from perr_desktop.storage.files import write_atomically
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -58,10 +58,5 @@ def write(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]],
           delimiter: str = ";") -> None:
     """Write atomically: a temporary file beside ``path``, then renamed over it."""
     data = to_bytes(header, rows, delimiter)
-    partial = path.with_name(path.name + ".partial")
     with user_errors(path):
-        with partial.open("wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        partial.replace(path)
+        write_atomically(path, data)

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -49,6 +48,7 @@ from perr_desktop.services import csvfiles
 from perr_desktop.services.councils import require_council
 from perr_desktop.services.reference import vocabulary_labels
 from perr_desktop.services.walks import require_walk
+from perr_desktop.storage.files import write_atomically
 
 TABLES = ("meetings", "attendance", "observations", "followups")
 
@@ -392,11 +392,6 @@ def export_geojson(db, path: Path | str, *, walk_id: str | None = None,
     collection = geojson(db, walk_id=walk_id, council_id=council_id, lang=lang)
     data = json.dumps(collection, ensure_ascii=False, indent=1).encode("utf-8")
     path = Path(path)
-    partial = path.with_name(path.name + ".partial")
     with user_errors(path):
-        with partial.open("wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        partial.replace(path)
+        write_atomically(path, data)
     return len(collection["features"])

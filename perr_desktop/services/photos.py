@@ -18,7 +18,6 @@ database connection, passing ``progress`` and ``cancelled``.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -27,7 +26,6 @@ import math
 import os
 import re
 import stat
-import tempfile
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -40,6 +38,7 @@ from perr_desktop.errors import UserError, user_errors
 from perr_desktop.i18n import _, ngettext
 from perr_desktop.services import walks
 from perr_desktop.storage import media, records
+from perr_desktop.storage.files import write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -322,25 +321,8 @@ def _store_files(db_path: Path, sha256: str, picture: _Picture) -> None:
     folder = media.folder(db_path, sha256)
     with user_errors(folder):
         folder.mkdir(parents=True, exist_ok=True)
-        _write_atomic(media.thumbnail_path(db_path, sha256), picture.thumbnail)
-        _write_atomic(media.working_path(db_path, sha256), picture.working)
-
-
-def _write_atomic(target: Path, data: bytes) -> None:
-    """A temporary name in the same folder, flushed to disk, then renamed over the
-    target: a reader never sees half a file, a crash leaves at most a stray ``.part``."""
-    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-",
-                                     suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+        write_atomically(media.thumbnail_path(db_path, sha256), picture.thumbnail)
+        write_atomically(media.working_path(db_path, sha256), picture.working)
 
 
 # -- decoding ---------------------------------------------------------------------------

@@ -588,7 +588,7 @@ def export_person(db, person_id: str) -> dict[str, Any]:
 
 def write_person_export(db, person_id: str, path: Path | str) -> Path:
     """Write :func:`export_person` to ``path`` (UTF-8, indented), whole or not at all."""
-    from perr_desktop.services.calendar import write_atomically
+    from perr_desktop.services.calendar import write_atomically  # with user_errors
 
     path = Path(path)
     data = json.dumps(export_person(db, person_id), ensure_ascii=False, indent=2) + "\n"

@@ -64,6 +64,7 @@ from PySide6.QtWidgets import (
 from perr_desktop import i18n
 from perr_desktop.errors import UserError, user_errors
 from perr_desktop.i18n import _
+from perr_desktop.storage.files import write_atomically
 
 # Colours: readable on white, and told apart by people who do not see red and green
 # (strong points blue, weak points orange).
@@ -436,14 +437,8 @@ class Chart(QWidget):
 
 def write_file(path: Path, data: bytes) -> None:
     """Write ``data`` whole or not at all (a partial file renamed at the end)."""
-    partial = path.with_name(path.name + ".partial")
     with user_errors(path):
-        try:
-            partial.write_bytes(data)
-            partial.replace(path)
-        finally:
-            if partial.exists():
-                partial.unlink()
+        write_atomically(path, data)
 
 
 class BarChart(Chart):

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from perr_desktop.errors import UserError, user_errors
 from perr_desktop.i18n import _, ngettext
+from perr_desktop.storage.files import write_atomically
 from perr_desktop.ui.widgets import show_error
 
 POINTS_PER_INCH = 72
@@ -86,10 +87,8 @@ def save_pdf(pdf: bytes, parent: QWidget | None, suggested: str) -> Path | None:
     path = Path(target)
     if path.suffix.lower() != ".pdf":
         path = path.with_suffix(".pdf")
-    partial = path.with_name(path.name + ".partial")
     with user_errors(path):
-        partial.write_bytes(pdf)
-        partial.replace(path)
+        write_atomically(path, pdf)
     return path
 
 

@@ -183,7 +183,7 @@ def test_export_csv_writes_the_file(data, tmp_path):
     target = tmp_path / "seances.csv"
     assert exports.export_csv(db, "meetings", target, year=2025) == 5 + 1  # + M6
     assert target.read_bytes() == exports.csv_bytes(db, "meetings", year=2025)
-    assert not (tmp_path / "seances.csv.partial").exists()
+    assert not list(tmp_path.glob("*.partial"))
 
 
 # -- GeoJSON ----------------------------------------------------------------------------------

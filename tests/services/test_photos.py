@@ -482,7 +482,7 @@ def test_full_disk_stops_the_import_and_keeps_what_was_imported(
         written.append(fd)
         fsync(fd)
 
-    monkeypatch.setattr(photos.os, "fsync", fill_up)
+    monkeypatch.setattr(os, "fsync", fill_up)
     with pytest.raises(DiskFullError) as caught:
         photos.import_photos(db, walk_id, [folder])
 
@@ -490,7 +490,7 @@ def test_full_disk_stops_the_import_and_keeps_what_was_imported(
     assert len(caught.value.report.imported) == 1
     assert db.scalar("SELECT count(*) FROM photos") == 1
     assert db.scalar("SELECT count(*) FROM media") == 1
-    assert not [p for p in db.media_dir.rglob("*.part")]
+    assert not [p for p in db.media_dir.rglob("*.partial")]
 
 
 def test_unknown_walk_is_a_user_error(db, tmp_path):
