@@ -1465,6 +1465,32 @@ class _Entry:
     context: dict[str, Any] = field(default_factory=dict)
 
 
+def action_progress(rng: random.Random, task, age: int, in_progress: bool, *,
+                    stale_after: int | None = None) -> tuple[str, str] | None:
+    """Whether an open action moved when a meeting looked at it ``age`` days after it was
+    decided, and the note said about it: ``(status, note)``, or None when nothing moved.
+    With ``stale_after``, actions older than that many days are more often closed or
+    dropped (the ten-year demonstration would otherwise pile them up)."""
+    if age < 21:
+        weights = (55, 42, 3, 0)
+    elif any(task in item.tasks for item in PREPARATION.values()):
+        weights = (5, 5, 85, 5)  # the event they prepared has taken place
+    elif stale_after is not None and age > stale_after:
+        weights = (5, 30, 45, 20)
+    elif task.slow:
+        weights = (25, 68, 5, 2) if age < 300 else (25, 55, 12, 8)
+    else:
+        weights = (10, 38, 46, 6)
+    status = rng.choices(("", "en_cours", "fait", "abandonne"), weights)[0]
+    if not status:
+        return None
+    if status == "fait":
+        return status, task.done
+    if status == "abandonne":
+        return status, task.dropped
+    return status, rng.choice(STILL_OPEN) if in_progress else task.doing
+
+
 class _Meetings:
     """Writes the meetings of the councils that ``builder`` has just filled."""
 
@@ -2030,25 +2056,10 @@ class _Meetings:
                 continue
             task = self.tasks[row["id"]]
             age = (event.day - dt.date.fromisoformat(row["meeting_starts_at"][:10])).days
-            if age < 21:
-                weights = (55, 42, 3, 0)
-            elif any(task in item.tasks for item in PREPARATION.values()):
-                weights = (5, 5, 85, 5)  # the event they prepared has taken place
-            elif task.slow:
-                weights = (25, 68, 5, 2) if age < 300 else (25, 55, 12, 8)
-            else:
-                weights = (10, 38, 46, 6)
-            status = rng.choices(("", "en_cours", "fait", "abandonne"), weights)[0]
-            if not status:
+            moved = action_progress(rng, task, age, row["status"] == "en_cours")
+            if moved is None:
                 continue
-            if status == "fait":
-                note = task.done
-            elif status == "abandonne":
-                note = task.dropped
-            elif row["status"] == "en_cours":
-                note = rng.choice(STILL_OPEN)
-            else:
-                note = task.doing
+            status, note = moved
             meetings.follow_up_action(self.db, event.meeting_id, row["id"], status, note)
             lines.append(f"– {row['text']} ({row['assignee']}) : {ACTION_STATUS_FR[status]}. "
                          f"{note}")

@@ -95,7 +95,6 @@ from perr_desktop.services.demo import (
     RESOLVED_NOTES,
     SENT_NOTES,
     SHARED_ORGANISATIONS,
-    STILL_OPEN,
     STOP_SCENES,
     THEMATIC,
     THEMATIC_OPENING,
@@ -106,6 +105,7 @@ from perr_desktop.services.demo import (
     WALK_SURNAMES,
     WEATHER,
     DemoSummary,
+    action_progress,
 )
 from perr_desktop.services.people import _keys as person_keys
 from perr_desktop.storage import media
@@ -1247,27 +1247,11 @@ class _Large:
                 continue
             age = (event.day - action.day).days
             task = action.task
-            if age < 21:
-                weights = (55, 42, 3, 0)
-            elif any(task in item.tasks for item in PREPARATION.values()):
-                weights = (5, 5, 85, 5)  # the event they prepared has taken place
-            elif age > 400:
-                weights = (5, 30, 45, 20)
-            elif task.slow:
-                weights = (25, 68, 5, 2) if age < 300 else (25, 55, 12, 8)
-            else:
-                weights = (10, 38, 46, 6)
-            status = rng.choices(("", "en_cours", "fait", "abandonne"), weights)[0]
-            if not status:
+            moved = action_progress(rng, task, age, values["status"] == "en_cours",
+                                    stale_after=400)
+            if moved is None:
                 continue
-            if status == "fait":
-                note = task.done
-            elif status == "abandonne":
-                note = task.dropped
-            elif values["status"] == "en_cours":
-                note = rng.choice(STILL_OPEN)
-            else:
-                note = task.doing
+            status, note = moved
             self.add("action_updates", day, None,
                      (action.action_id, event.meeting_id, status, note))
             values["status"] = status
