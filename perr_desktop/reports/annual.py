@@ -871,7 +871,7 @@ def _meetings_section(doc: AnnualDoc) -> list[Flowable]:
 def _held_walks(doc: AnnualDoc) -> list[dict[str, Any]]:
     """The walks the figures count (the very selection of the indicators, through their
     scope), each with its strong and weak points."""
-    scope = indicators._Scope(doc.db, doc.filters, doc.today)
+    scope = indicators.Scope(doc.db, doc.filters, doc.today)
     return doc.db.query(
         f"""SELECT w.id, w.walk_date, w.title, w.period, w.council_id,
                    (SELECT count(*) FROM observations o WHERE o.walk_id = w.id

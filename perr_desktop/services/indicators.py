@@ -12,6 +12,8 @@ exactly that text (change both together). Two entry points, both read-only:
   in reading order, with what was done for each node.
 
 Helpers: :class:`Filters` (``Filters.year``, ``Filters.quarter``, ``Filters.between``),
+:class:`Scope` (the filters as SQL conditions, shared with services/perr_activity.py and
+reports/annual.py so that they list exactly what is counted here),
 :func:`objective_subtree`, :func:`years_with_data`, and :func:`describe` (the main figures
 as lines of text, for ``stats`` without ``--json``).
 
@@ -146,10 +148,11 @@ def years_with_data(db) -> list[int]:
 
 # -- the selection, in SQL ---------------------------------------------------------------
 
-_IN = "IN (SELECT value FROM json_each(:{name}))"
+# « column IN_LIST » with a JSON array bound to :name (perr_activity, reports/annual too).
+IN_LIST = "IN (SELECT value FROM json_each(:{name}))"
 
 
-class _Scope:
+class Scope:
     """The filters turned into SQL conditions and parameters, checked against the data."""
 
     def __init__(self, db, filters: Filters, today: dt.date) -> None:
@@ -185,15 +188,15 @@ class _Scope:
             sql.append(f"{m}.starts_at >= :start AND {m}.starts_at < :stop")
         if self.filters.council_ids is not None:
             sql.append(
-                f"({m}.council_id {_IN.format(name='councils')} OR EXISTS ("
+                f"({m}.council_id {IN_LIST.format(name='councils')} OR EXISTS ("
                 f"SELECT 1 FROM meeting_guest_councils g WHERE g.meeting_id = {m}.id "
-                f"AND g.deleted_at IS NULL AND g.council_id {_IN.format(name='councils')}))")
+                f"AND g.deleted_at IS NULL AND g.council_id {IN_LIST.format(name='councils')}))")
         if self.codes is not None:
             sql.append(
                 f"(EXISTS (SELECT 1 FROM meeting_objectives mo WHERE mo.meeting_id = {m}.id "
-                f"AND mo.deleted_at IS NULL AND mo.objective_code {_IN.format(name='codes')})"
+                f"AND mo.deleted_at IS NULL AND mo.objective_code {IN_LIST.format(name='codes')})"
                 f" OR EXISTS (SELECT 1 FROM agenda_items ai WHERE ai.meeting_id = {m}.id "
-                f"AND ai.deleted_at IS NULL AND ai.objective_code {_IN.format(name='codes')}))")
+                f"AND ai.deleted_at IS NULL AND ai.objective_code {IN_LIST.format(name='codes')}))")
         return " AND ".join(sql)
 
     def walk_sql(self, w: str = "w", dates: bool = True) -> str:
@@ -205,13 +208,13 @@ class _Scope:
         if dates:
             sql.append(f"{w}.walk_date >= :start AND {w}.walk_date < :stop")
         if self.filters.council_ids is not None:
-            sql.append(f"{w}.council_id {_IN.format(name='councils')}")
+            sql.append(f"{w}.council_id {IN_LIST.format(name='councils')}")
         return " AND ".join(sql)
 
     def observation_sql(self, o: str = "o") -> str:
         sql = f"{o}.deleted_at IS NULL"
         if self.codes is not None:
-            sql += f" AND {o}.objective_code {_IN.format(name='codes')}"
+            sql += f" AND {o}.objective_code {IN_LIST.format(name='codes')}"
         return sql
 
 
@@ -263,7 +266,7 @@ def compute(db, filters: Filters, today: dt.date | None = None) -> dict[str, Any
     """
     today = today or dt.date.today()
     with read_snapshot(db):
-        scope = _Scope(db, filters, today)
+        scope = Scope(db, filters, today)
         meetings = _meetings(db, scope)
         ids = json.dumps([m["id"] for m in meetings])
         walks = _walks(db, scope)
@@ -291,14 +294,14 @@ def compute(db, filters: Filters, today: dt.date | None = None) -> dict[str, Any
     return result
 
 
-def _meetings(db, scope: _Scope) -> list[dict[str, Any]]:
+def _meetings(db, scope: Scope) -> list[dict[str, Any]]:
     return db.query(
         f"""SELECT m.id, substr(m.starts_at, 1, 10) AS date, m.title, m.kind, m.council_id
             FROM meetings m WHERE {scope.meeting_sql()}
             ORDER BY m.starts_at, m.title, m.id""", scope.params)
 
 
-def _meeting_counts(scope: _Scope, meetings: list[dict[str, Any]]) -> dict[str, Any]:
+def _meeting_counts(scope: Scope, meetings: list[dict[str, Any]]) -> dict[str, Any]:
     per_month = Counter(m["date"][:7] for m in meetings)
     return {
         "held": len(meetings),
@@ -331,7 +334,7 @@ _PRESENT_PEOPLE_SQL = f"""
                END AS college,
                count(*) AS n
         FROM attendance a JOIN meetings m ON m.id = a.meeting_id
-        WHERE a.meeting_id {_IN.format(name='ids')} AND a.deleted_at IS NULL
+        WHERE a.meeting_id {IN_LIST.format(name='ids')} AND a.deleted_at IS NULL
           AND a.status = '{Attendance.PRESENT}'
         GROUP BY 1, 2, 3, 4) x
     JOIN people p ON p.id = x.person_id
@@ -347,7 +350,7 @@ _DISTINCT_SQL = f"""
                  AND m2.deleted_at IS NULL AND m2.cancelled = 0 AND m2.starts_at < :start
            )), 0) AS newcomers
     FROM (SELECT DISTINCT a.person_id FROM attendance a
-          WHERE a.meeting_id {_IN.format(name='ids')} AND a.deleted_at IS NULL
+          WHERE a.meeting_id {IN_LIST.format(name='ids')} AND a.deleted_at IS NULL
             AND a.status = '{Attendance.PRESENT}') x
 """
 
@@ -356,11 +359,11 @@ def _attendance_counts(db, ids: str) -> list[dict[str, Any]]:
     """Attendance rows of the selected meetings by meeting, member flag and status."""
     return db.query(
         f"""SELECT a.meeting_id, a.member, a.status, count(*) AS n FROM attendance a
-            WHERE a.meeting_id {_IN.format(name='ids')} AND a.deleted_at IS NULL
+            WHERE a.meeting_id {IN_LIST.format(name='ids')} AND a.deleted_at IS NULL
             GROUP BY a.meeting_id, a.status, a.member""", {"ids": ids})
 
 
-def _participants(db, scope: _Scope, meetings: list[dict[str, Any]], ids: str,
+def _participants(db, scope: Scope, meetings: list[dict[str, Any]], ids: str,
                   counts: list[dict[str, Any]]) -> dict[str, Any]:
     params = {**scope.params, "ids": ids}
     named = Counter()      # meeting id → present named people (members and others)
@@ -396,7 +399,7 @@ def _participants(db, scope: _Scope, meetings: list[dict[str, Any]], ids: str,
             f"""SELECT h.meeting_id, h.gender, h.age_band, h.lives_in_qpv, h.first_time,
                        sum(h.count) AS n
                 FROM headcounts h
-                WHERE h.meeting_id {_IN.format(name='ids')} AND h.deleted_at IS NULL
+                WHERE h.meeting_id {IN_LIST.format(name='ids')} AND h.deleted_at IS NULL
                 GROUP BY 1, 2, 3, 4, 5""", params):
         n = row["n"]
         counted[row["meeting_id"]] += n
@@ -453,10 +456,10 @@ _MEMBER_OF = """
 """
 
 
-def _members(db, scope: _Scope, ids: str, counts: list[dict[str, Any]]) -> dict[str, Any]:
+def _members(db, scope: Scope, ids: str, counts: list[dict[str, Any]]) -> dict[str, Any]:
     params = {**scope.params, "ids": ids}
     only = ("" if scope.filters.council_ids is None
-            else f"AND ms.council_id {_IN.format(name='councils')}")
+            else f"AND ms.council_id {IN_LIST.format(name='councils')}")
     by_status = Counter({s.value: 0 for s in Attendance})
     not_recorded = 0
     if scope.filters.council_ids is None:
@@ -465,7 +468,7 @@ def _members(db, scope: _Scope, ids: str, counts: list[dict[str, Any]]) -> dict[
         rows = db.query(
             f"""SELECT a.status, count(*) AS n FROM attendance a
                 JOIN meetings m ON m.id = a.meeting_id
-                WHERE a.meeting_id {_IN.format(name='ids')} AND a.deleted_at IS NULL
+                WHERE a.meeting_id {IN_LIST.format(name='ids')} AND a.deleted_at IS NULL
                   AND a.member = 1
                   AND EXISTS (SELECT 1 FROM memberships ms WHERE {_MEMBER_OF} {only})
                 GROUP BY a.status""", params)
@@ -484,7 +487,7 @@ def _members(db, scope: _Scope, ids: str, counts: list[dict[str, Any]]) -> dict[
                        count(*) AS recorded
                 FROM attendance a JOIN meetings m ON m.id = a.meeting_id
                 JOIN memberships ms ON {_MEMBER_OF} {only}
-                WHERE a.meeting_id {_IN.format(name='ids')} AND a.deleted_at IS NULL
+                WHERE a.meeting_id {IN_LIST.format(name='ids')} AND a.deleted_at IS NULL
                   AND a.member = 1 AND a.status IS NOT NULL
                 GROUP BY ms.council_id ORDER BY ms.council_id""", params):
         by_council[row["council_id"]] = _share(row["came"], row["recorded"])
@@ -500,7 +503,7 @@ def _members(db, scope: _Scope, ids: str, counts: list[dict[str, Any]]) -> dict[
     }
 
 
-def _actions(db, scope: _Scope) -> dict[str, Any]:
+def _actions(db, scope: Scope) -> dict[str, Any]:
     rows = db.query(
         f"""SELECT a.status, a.closed_on, substr(m.starts_at, 1, 10) AS opened_on
             FROM actions a JOIN meetings m ON m.id = a.meeting_id
@@ -532,7 +535,7 @@ def _actions(db, scope: _Scope) -> dict[str, Any]:
     }
 
 
-def _walks(db, scope: _Scope) -> list[dict[str, Any]]:
+def _walks(db, scope: Scope) -> list[dict[str, Any]]:
     return db.query(
         f"""SELECT w.id, w.counted_participants,
                    (SELECT count(*) FROM walk_participants wp WHERE wp.walk_id = w.id
@@ -544,7 +547,7 @@ def _walks(db, scope: _Scope) -> list[dict[str, Any]]:
         scope.params)
 
 
-def _walk_counts(db, scope: _Scope, walks: list[dict[str, Any]]) -> dict[str, Any]:
+def _walk_counts(db, scope: Scope, walks: list[dict[str, Any]]) -> dict[str, Any]:
     held = [w for w in walks if w["concerned"]]
     counted = sum(w["counted_participants"] for w in held)
     named = sum(w["named"] for w in held)
@@ -552,11 +555,11 @@ def _walk_counts(db, scope: _Scope, walks: list[dict[str, Any]]) -> dict[str, An
             "participants_named": named, "participants": counted + named}
 
 
-def _observations(db, scope: _Scope, walk_ids: str) -> dict[str, Any]:
+def _observations(db, scope: Scope, walk_ids: str) -> dict[str, Any]:
     params = {**scope.params, "walks": walk_ids}
     fixed, closed = _status_families(db)
     params["fixed"], params["closed"] = json.dumps(fixed), json.dumps(closed)
-    where = f"o.walk_id {_IN.format(name='walks')} AND {scope.observation_sql()}"
+    where = f"o.walk_id {IN_LIST.format(name='walks')} AND {scope.observation_sql()}"
 
     by_theme: dict[str, dict[str, int]] = {}
     positive = negative = 0
@@ -605,16 +608,16 @@ def _observations(db, scope: _Scope, walk_ids: str) -> dict[str, Any]:
     for row in db.query(
             f"""SELECT f.body,
                        min(CASE WHEN s.status = :sent THEN s.step_date END) AS sent_on,
-                       max(CASE WHEN s.status {_IN.format(name='fixed')}
+                       max(CASE WHEN s.status {IN_LIST.format(name='fixed')}
                            THEN s.step_date END) AS fixed_on
                 FROM followups f
                 JOIN followup_steps s ON s.followup_id = f.id AND s.deleted_at IS NULL
                 JOIN observations o ON o.id = f.observation_id
                 JOIN walks w ON w.id = o.walk_id
-                WHERE f.deleted_at IS NULL AND f.status {_IN.format(name='fixed')}
+                WHERE f.deleted_at IS NULL AND f.status {IN_LIST.format(name='fixed')}
                   AND {scope.observation_sql()} AND {scope.walk_sql(dates=False)}
                   AND f.id IN (SELECT r.followup_id FROM followup_steps r
-                               WHERE r.status {_IN.format(name='fixed')}
+                               WHERE r.status {IN_LIST.format(name='fixed')}
                                  AND r.step_date >= :start AND r.step_date < :end
                                  AND r.deleted_at IS NULL)
                 GROUP BY f.id
@@ -642,7 +645,7 @@ def _observations(db, scope: _Scope, walk_ids: str) -> dict[str, Any]:
 
 # -- the PERR tree -------------------------------------------------------------------------
 
-def _perr_nodes(db, scope: _Scope, ids: str, walk_ids: str) -> list[dict[str, Any]]:
+def _perr_nodes(db, scope: Scope, ids: str, walk_ids: str) -> list[dict[str, Any]]:
     """Every node of the tree (or of the filtered subtree) with direct and rolled-up
     counts."""
     params = {**scope.params, "ids": ids, "walks": walk_ids}
@@ -652,19 +655,19 @@ def _perr_nodes(db, scope: _Scope, ids: str, walk_ids: str) -> list[dict[str, An
     meetings: dict[str, set[str]] = defaultdict(set)
     for row in db.query(
             f"""SELECT objective_code AS code, meeting_id FROM meeting_objectives
-                WHERE meeting_id {_IN.format(name='ids')} AND deleted_at IS NULL
+                WHERE meeting_id {IN_LIST.format(name='ids')} AND deleted_at IS NULL
                 UNION
                 SELECT objective_code, meeting_id FROM agenda_items
-                WHERE meeting_id {_IN.format(name='ids')} AND deleted_at IS NULL
+                WHERE meeting_id {IN_LIST.format(name='ids')} AND deleted_at IS NULL
                   AND objective_code IS NOT NULL""", params):
         meetings[row["code"]].add(row["meeting_id"])
     items = {row["code"]: row["n"] for row in db.query(
         f"""SELECT objective_code AS code, count(*) AS n FROM agenda_items
-            WHERE meeting_id {_IN.format(name='ids')} AND deleted_at IS NULL
+            WHERE meeting_id {IN_LIST.format(name='ids')} AND deleted_at IS NULL
               AND objective_code IS NOT NULL GROUP BY 1""", params)}
     observations = {row["code"]: row["n"] for row in db.query(
         f"""SELECT o.objective_code AS code, count(*) AS n FROM observations o
-            WHERE o.walk_id {_IN.format(name='walks')} AND o.deleted_at IS NULL
+            WHERE o.walk_id {IN_LIST.format(name='walks')} AND o.deleted_at IS NULL
               AND o.objective_code IS NOT NULL GROUP BY 1""", params)}
 
     children: dict[str | None, list[str]] = defaultdict(list)
@@ -734,7 +737,7 @@ def perr_view(db, filters: Filters, today: dt.date | None = None) -> list[dict[s
     """
     today = today or dt.date.today()
     with read_snapshot(db):
-        scope = _Scope(db, filters, today)
+        scope = Scope(db, filters, today)
         ids = json.dumps([m["id"] for m in _meetings(db, scope)])
         walk_ids = json.dumps([w["id"] for w in _walks(db, scope)])
         return _perr_nodes(db, scope, ids, walk_ids)

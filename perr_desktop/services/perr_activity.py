@@ -15,9 +15,9 @@ import json
 from typing import Any
 
 from perr_desktop.services.indicators import (
-    _IN,
+    IN_LIST,
     Filters,
-    _Scope,
+    Scope,
     objective_subtree,
 )
 from perr_desktop.storage.database import read_snapshot
@@ -39,9 +39,9 @@ def perr_activity(db, filters: Filters, code: str,
     """
     today = today or dt.date.today()
     with read_snapshot(db):
-        scope = _Scope(db, filters, today)
+        scope = Scope(db, filters, today)
         params = {**scope.params, "node": json.dumps(objective_subtree(db, code))}
-        node = _IN.format(name="node")
+        node = IN_LIST.format(name="node")
         meetings = db.query(
             f"""SELECT m.id, m.starts_at, substr(m.starts_at, 1, 10) AS date, m.title,
                        m.kind, m.council_id, c.name AS council_name,
