@@ -1178,9 +1178,8 @@ def import_package_file(path: Path | str, db_path: Path | str,
     try:
         return import_package(db, path, progress, cancelled)
     except BaseException:
-        # Refused: the file is left byte for byte as it was, planner statistics included
-        # (closing would otherwise refresh them for the queries the refusal ran).
-        db.close(optimize=False)
+        # Refused: the import's transaction was rolled back, the file is as it was.
+        db.close()
         if created:
             for suffix in ("", "-wal", "-shm", "-journal"):
                 with contextlib.suppress(OSError):

@@ -98,6 +98,8 @@ class Database:
         self.conn = conn
         self.path = path
         self.closed = False
+        # Changes rolled back: total_changes counts them, close() must not (see there).
+        self._discarded_changes = 0
 
     @functools.cached_property
     def utils(self) -> sqlite_utils.Database:
@@ -121,17 +123,14 @@ class Database:
                     yield self
                 return
             self.conn.execute("BEGIN IMMEDIATE")
+            before = self.conn.total_changes
             try:
                 yield self
-            except BaseException:
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
-                raise
-            try:
                 self.conn.execute("COMMIT")
             except BaseException:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
+                    self._discarded_changes += self.conn.total_changes - before
                 raise
 
     # -- queries -------------------------------------------------------------------
@@ -198,13 +197,15 @@ class Database:
         """Close the connection, first letting SQLite refresh the statistics its query
         planner relies on where they are missing or stale (``PRAGMA optimize``, as the
         SQLite documentation advises before closing; ``analysis_limit`` keeps it to a
-        few milliseconds, whatever the size of the file). Only after writing: a
-        connection that only read leaves the file exactly as it was."""
+        few milliseconds, whatever the size of the file). Only after a write was kept: a
+        connection that only read, or whose writes were all rolled back (a refused
+        import), leaves the file exactly as it was."""
         if self.closed:
             return
         self.closed = True
         try:
-            if optimize and self.conn.total_changes and not self.conn.in_transaction:
+            kept = self.conn.total_changes - self._discarded_changes
+            if optimize and kept and not self.conn.in_transaction:
                 self.conn.execute("PRAGMA analysis_limit = 400")
                 self.conn.execute("PRAGMA optimize")
         except sqlite3.Error:

@@ -88,9 +88,7 @@ def refuse(package: Path, db_path: Path, watched: Path) -> str:
         with pytest.raises(UserError) as refused:
             exchange.import_package(db, package)
     finally:
-        # Not the planner statistics a normal close refreshes (PRAGMA optimize): what is
-        # checked is what the import did.
-        db.close(optimize=False)
+        db.close()  # as the application closes it: a refusal leaves nothing to optimise
     message = refused.value.message
     assert "\n" not in message and message.strip() == message
     assert tree(watched) == before_tree

@@ -430,6 +430,17 @@ def test_closing_after_writes_refreshes_the_planner_statistics(tmp_path):
     with open_db(path) as db:
         db.query("SELECT * FROM people")
     assert path.read_bytes() == before
+    # Nor does one whose writes were all rolled back (a refused import, a failed action).
+    path = tmp_path / "fresh.sqlite"
+    open_db(path).close()
+    before = path.read_bytes()
+    with open_db(path) as db:
+        with pytest.raises(RuntimeError), db.transaction():
+            for n in range(50):
+                people_service.create_person(db, first_name=f"Q{n}", last_name="Durand")
+            db.query("SELECT * FROM people WHERE sort_key > 'm' ORDER BY sort_key")
+            raise RuntimeError("the action fails")
+    assert path.read_bytes() == before
 
 
 def test_a_cancelled_backup_copy_stops_and_leaves_nothing(tmp_path):
