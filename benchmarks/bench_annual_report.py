@@ -21,14 +21,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import io
 import os
 import re
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from benchmarks.common import bare_pdf, medians_in_turn
 
 TARGET_SECONDS = 5.0
 
@@ -78,25 +78,6 @@ def plain_story(story) -> tuple[list, dict[str, int]]:
     return [out for flowable in story for out in walk(flowable)], counts
 
 
-def bare_reportlab(flowables) -> bytes:
-    from reportlab.platypus import SimpleDocTemplate
-
-    buffer = io.BytesIO()
-    SimpleDocTemplate(buffer).build(list(flowables))
-    return buffer.getvalue()
-
-
-def timed(fns, repeat: int) -> list[float]:
-    """Median of each, measured in turn so that a busy machine slows them alike."""
-    samples: list[list[float]] = [[] for _ in fns]
-    for _ in range(repeat):
-        for fn, times in zip(fns, samples, strict=True):
-            start = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - start)
-    return [statistics.median(times) for times in samples]
-
-
 def pages(data: bytes) -> int:
     return len(re.findall(rb"/Type /Page\b(?!s)", data))
 
@@ -130,20 +111,20 @@ def main() -> int:
             story, _setup = annual.annual_story(db, None, year, "fr")
             counts = plain_story(story)[1]
             ours = annual.build_annual_report(db, None, year, "fr")  # caches warm
-            bare = bare_reportlab(plain_story(story)[0])
+            bare = bare_pdf(plain_story(story)[0])
 
             def figures_only() -> None:
                 indicators.perr_view(db, indicators.Filters.year(year))
                 for ids in [None, *([c["id"]] for c in councils)]:
                     indicators.compute(db, indicators.Filters.year(year, ids))
 
-            whole, baseline, stories, data = timed([
+            whole, baseline, stories, data = medians_in_turn([
                 lambda: annual.build_annual_report(db, None, year, "fr"),
                 # fresh flowables each time (reportlab consumes them), from the one story
-                lambda: bare_reportlab(plain_story(story)[0]),
+                lambda: bare_pdf(plain_story(story)[0]),
                 lambda: annual.annual_story(db, None, year, "fr"),
                 figures_only], args.repeat)
-            one = timed([lambda: annual.build_annual_report(db, [councils[0]["id"]], year,
+            one = medians_in_turn([lambda: annual.build_annual_report(db, [councils[0]["id"]], year,
                                                             "en")], args.repeat)[0]
     print(f"year {year}: {figures['meetings']['held']} meetings, "
           f"{figures['walks']['held']} walks, {figures['observations']['total']} "

@@ -13,16 +13,15 @@ of runs taken in turn; target: at most 2×.
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import random
 import re
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 from xml.sax.saxutils import escape
+
+from benchmarks.common import bare_pdf, medians_in_turn
 
 FIRST = ["Hélène", "Loïc", "Françoise", "Maëlle", "Zoé", "Anaïs", "Jérôme", "Noël", "Karim",
          "Samira", "Fatou", "Mamadou", "Rui", "Thi", "Emre", "Chloé", "Yanis", "Inès"]
@@ -100,23 +99,10 @@ def baseline_texts(db, meeting_id: str) -> list[str]:
 
 def bare_reportlab(texts: list[str]) -> bytes:
     from reportlab.lib.styles import getSampleStyleSheet
-    from reportlab.platypus import Paragraph, SimpleDocTemplate
+    from reportlab.platypus import Paragraph
 
     normal = getSampleStyleSheet()["Normal"]
-    buffer = io.BytesIO()
-    SimpleDocTemplate(buffer).build([Paragraph(t, normal) for t in texts])
-    return buffer.getvalue()
-
-
-def timed(fns, repeat: int) -> list[float]:
-    """Median of each, measured in turn so that a busy machine slows them alike."""
-    samples: list[list[float]] = [[] for _ in fns]
-    for _ in range(repeat):
-        for fn, times in zip(fns, samples, strict=True):
-            start = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - start)
-    return [statistics.median(times) for times in samples]
+    return bare_pdf(Paragraph(t, normal) for t in texts)
 
 
 def main() -> int:
@@ -134,7 +120,7 @@ def main() -> int:
             texts = baseline_texts(db, meeting)
             plain = [re.sub(r"<[^>]+>", "", t).replace("&nbsp;", " ") for t in texts]
             minutes.build(db, meeting, lang="fr")  # fonts registered, caches warm
-            ours, bare, bare_plain = timed(
+            ours, bare, bare_plain = medians_in_turn(
                 [lambda: minutes.build(db, meeting, lang="fr"),
                  lambda: bare_reportlab(texts), lambda: bare_reportlab(plain)], args.repeat)
             pages = minutes.build(db, meeting, lang="fr").count(b"/Type /Page\n")

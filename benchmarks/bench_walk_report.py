@@ -20,13 +20,14 @@ import hashlib
 import io
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 from PIL import Image, ImageFilter
+
+from benchmarks.common import bare_pdf, medians_in_turn
 
 OBSERVATIONS = 60
 STOPS = 8
@@ -130,7 +131,7 @@ def bare_reportlab(files: list[Path], width: float) -> bytes:
     """The same photos drawn at the same width, straight from the working copies."""
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.platypus import Image as RLImage
-    from reportlab.platypus import Paragraph, SimpleDocTemplate
+    from reportlab.platypus import Paragraph
 
     normal = getSampleStyleSheet()["Normal"]
     story = []
@@ -139,19 +140,7 @@ def bare_reportlab(files: list[Path], width: float) -> bytes:
             ratio = image.height / image.width
         story += [Paragraph(f"Observation {n}", normal),
                   RLImage(str(path), width=width, height=width * ratio)]
-    buffer = io.BytesIO()
-    SimpleDocTemplate(buffer).build(story)
-    return buffer.getvalue()
-
-
-def timed(fns, repeat: int) -> list[float]:
-    samples: list[list[float]] = [[] for _ in fns]
-    for _ in range(repeat):
-        for fn, times in zip(fns, samples, strict=True):
-            start = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - start)
-    return [statistics.median(times) for times in samples]
+    return bare_pdf(story)
 
 
 def main() -> int:
@@ -180,7 +169,7 @@ def main() -> int:
                 with walk.images_as_jpeg():
                     return bare_reportlab(files, width)
 
-            ours, baseline, binary = timed([lambda: walk.build(db, walk_id, lang="fr"),
+            ours, baseline, binary = medians_in_turn([lambda: walk.build(db, walk_id, lang="fr"),
                                             lambda: bare_reportlab(files, width),
                                             bare_binary], args.repeat)
     pages = report.count(b"/Type /Page\n")
