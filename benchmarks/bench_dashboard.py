@@ -45,7 +45,6 @@ def main() -> int:
     from perr_desktop.settings import Settings
     from perr_desktop.storage.database import open_database
     from perr_desktop.ui import dashboard
-    from perr_desktop.ui.style import STYLE_SHEET
     from perr_desktop.ui.widgets import set_combo_data
 
     def quiet(_kind, _context, message: str) -> None:
@@ -55,7 +54,6 @@ def main() -> int:
 
     qInstallMessageHandler(quiet)
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setStyleSheet(STYLE_SHEET)
     last_year = dt.date.today().year - 1
     path = args.db
     if path is None:

@@ -198,10 +198,8 @@ def run(db_path: Path, repeat: int) -> int:
     from perr_desktop.settings import Settings
     from perr_desktop.storage.database import open_database
     from perr_desktop.ui.main_window import MainWindow
-    from perr_desktop.ui.style import STYLE_SHEET
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setStyleSheet(STYLE_SHEET)
     qInstallMessageHandler(lambda _mode, _context, message: None if "propagateSizeHints"
                            in message else print(message, file=sys.stderr))
     meter = StallMeter(app)

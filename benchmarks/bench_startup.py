@@ -8,11 +8,13 @@ first into a temporary folder. Three groups of figures, each against a baseline 
 in the same run:
 
 (a) cold start to first painted window: ``python -m perr_desktop --db LARGE --smoke``
-    (the ``perr-desktop`` command: it quits once the main window has painted with its data
-    loaded) run as a child process, wall-clock time from launch to exit, median of
-    ``--runs`` after ``--warmup`` runs not counted (so the file cache is warm for both),
-    against a bare PySide6 script run the same way: QApplication, a QMainWindow holding a
-    QLabel, shown, quitting on its first paint. Target: at most 1.5×.
+    (the ``perr-desktop`` command: it prints one line once the main window has painted
+    with its data loaded, then quits) run as a child process, wall-clock time from launch
+    to that line, median of ``--runs`` after ``--warmup`` runs not counted (so the file
+    cache is warm for both), against a bare PySide6 script run the same way: QApplication,
+    a QMainWindow holding a QLabel, shown, printing a line on its first paint and quitting.
+    Target: at most 1.5×. The time from launch to the end of the process (closing the
+    database, Python and Qt tearing down) is printed as well, with its own ratio.
 (b) peak memory: each child's maximum resident set size (``os.wait4``'s rusage, stdlib;
     "n/a" where the platform has no ``wait4``), median over the same runs. Target: the
     application at most the bare window's plus 100 MB.
@@ -70,6 +72,7 @@ class QuitOnPaint(QObject):
     def eventFilter(self, watched, event):
         if not self.done and event.type() == QEvent.Type.Paint:
             self.done = True
+            print("painted", flush=True)
             QTimer.singleShot(0, app.quit)
         return False
 
@@ -87,14 +90,19 @@ def mebibytes(maxrss: int) -> float:
 
 
 def run_child(args: list[str], env: dict[str, str], timeout: float,
-              log: Path) -> tuple[float, float | None]:
-    """Run a child to its end: (wall-clock seconds, its peak RSS in MiB or None)."""
+              log: Path) -> tuple[float, float, float | None]:
+    """Run a child to its end: (seconds from launch to its first line on stdout — its
+    first paint —, seconds to its end, its peak RSS in MiB or None)."""
     with log.open("ab") as err:
         start = time.perf_counter()
-        process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=err)
+        process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=err)
         killer = threading.Timer(timeout, process.kill)
         killer.start()
         try:
+            assert process.stdout is not None
+            painted_line = process.stdout.readline()
+            painted = time.perf_counter() - start
+            process.stdout.read()  # anything else, so that the child never blocks on it
             if hasattr(os, "wait4"):
                 _pid, status, usage = os.wait4(process.pid, 0)
                 elapsed = time.perf_counter() - start
@@ -105,39 +113,44 @@ def run_child(args: list[str], env: dict[str, str], timeout: float,
                 elapsed, rss = time.perf_counter() - start, None
         finally:
             killer.cancel()
-    if process.returncode != 0:
+    if process.returncode != 0 or not painted_line:
         raise SystemExit(f"{args[1:4]} failed with status {process.returncode} "
                          f"(stderr in {log})")
-    return elapsed, rss
+    return painted, elapsed, rss
 
 
 def measure_start(db: Path, env: dict[str, str], runs: int, warmup: int, timeout: float,
                   log: Path) -> None:
     bare_cmd = [sys.executable, "-c", BARE_WINDOW]
     app_cmd = [sys.executable, "-m", "perr_desktop", "--db", str(db), "--smoke"]
-    samples: dict[str, list[tuple[float, float | None]]] = {"bare": [], "app": []}
+    samples: dict[str, list[tuple[float, float, float | None]]] = {"bare": [], "app": []}
     for n in range(warmup + runs):
         # In turn, so that a busy machine slows both alike.
         for name, cmd in (("bare", bare_cmd), ("app", app_cmd)):
             result = run_child(cmd, env, timeout, log)
             if n >= warmup:
                 samples[name].append(result)
-            print(f"  {'warm-up' if n < warmup else 'run'} {name}: {result[0]:.2f} s"
-                  + (f", {result[1]:.0f} MiB" if result[1] is not None else ""),
+            print(f"  {'warm-up' if n < warmup else 'run'} {name}: painted {result[0]:.3f} s, "
+                  f"ended {result[1]:.3f} s"
+                  + (f", {result[2]:.0f} MiB" if result[2] is not None else ""),
                   file=sys.stderr)
-    bare_s = statistics.median(t for t, _m in samples["bare"])
-    app_s = statistics.median(t for t, _m in samples["app"])
+
+    def median(name: str, field: int) -> float:
+        return statistics.median(sample[field] for sample in samples[name])  # type: ignore
+
+    bare_s, app_s = median("bare", 0), median("app", 0)
+    bare_end, app_end = median("bare", 1), median("app", 1)
     print(f"(a) cold start to first painted window, median of {runs} "
           f"(after {warmup} warm-up)")
-    print(f"    baseline: bare PySide6 window      {bare_s:8.2f} s")
-    print(f"    perr-desktop --smoke, large db     {app_s:8.2f} s   ratio {app_s / bare_s:5.2f}× "
+    print(f"    baseline: bare PySide6 window      {bare_s:8.3f} s")
+    print(f"    perr-desktop --smoke, large db     {app_s:8.3f} s   ratio {app_s / bare_s:5.2f}× "
           f"(target ≤ 1.5×)")
-    memory = [m for _t, m in samples["bare"] + samples["app"]]
-    if None in memory:
+    print(f"    to the end of the process: bare {bare_end:.3f} s, perr-desktop {app_end:.3f} s, "
+          f"ratio {app_end / bare_end:.2f}× (closing the database, tearing down; no target)")
+    if any(sample[2] is None for sample in samples["bare"] + samples["app"]):
         print("(b) peak memory: n/a (no os.wait4 on this platform)")
         return
-    bare_mb = statistics.median(m for _t, m in samples["bare"])  # type: ignore[type-var]
-    app_mb = statistics.median(m for _t, m in samples["app"])  # type: ignore[type-var]
+    bare_mb, app_mb = median("bare", 2), median("app", 2)
     print("(b) peak memory (maximum resident set size of the child), median")
     print(f"    baseline: bare PySide6 window      {bare_mb:8.0f} MiB")
     print(f"    perr-desktop --smoke, large db     {app_mb:8.0f} MiB   "

@@ -16,7 +16,6 @@ from perr_desktop.settings import Settings
 from perr_desktop.storage import backups, lock
 from perr_desktop.storage.database import Database, open_database
 from perr_desktop.ui.backups import BackupScheduler, check_at_start
-from perr_desktop.ui.style import STYLE_SHEET
 
 if TYPE_CHECKING:
     from perr_desktop.ui.main_window import MainWindow
@@ -62,10 +61,11 @@ class Application:
     def install_translators(self) -> None:
         self._qt_translator = install_qt_translations(self.qt_app, self._qt_translator)
 
-    def start(self) -> bool:
+    def start(self, back_up: bool = True) -> bool:
         """The window's start (not :meth:`open`'s, nor the command line's): refuse a
         second instance, check the database's integrity, open it, and back it up in the
-        background once the window has painted."""
+        background once the window has painted (unless ``back_up=False``: ``--smoke``
+        quits at that moment, a backup would be cancelled at once)."""
         path = self.home_path
         existed = path.exists()
         if not self._lock(path):
@@ -96,7 +96,7 @@ class Application:
             late = False
         # The start backup waits for the first paint (10 s at most: a window minimised
         # never paints) and for a late check's answer: a damaged file is not backed up.
-        self._start_backup = {"wanted": existed and not self.demo, "painted": False,
+        self._start_backup = {"wanted": back_up and existed and not self.demo, "painted": False,
                               "checked": not late}
         if self._start_backup["wanted"]:
             assert self.window is not None
@@ -287,6 +287,11 @@ class Application:
         self._release_locks()
 
 
+def _painted(qt_app: QApplication) -> None:
+    print(_("PERR Desktop: the window has painted with its data."), flush=True)
+    QTimer.singleShot(0, qt_app.quit)
+
+
 def run(db_path: Path | None = None, lang: str | None = None, smoke: bool = False) -> int:
     settings = Settings.load()
     i18n.set_language(lang or settings.language)
@@ -294,15 +299,15 @@ def run(db_path: Path | None = None, lang: str | None = None, smoke: bool = Fals
     qt_app.setApplicationName("PERR Desktop")
     qt_app.setApplicationDisplayName("PERR Desktop")
     qt_app.setOrganizationName("PERR Desktop")
-    qt_app.setStyleSheet(STYLE_SHEET)
     app = Application(qt_app, settings, Path(db_path) if db_path else paths.default_db_path())
-    if not app.start():
+    if not app.start(back_up=not smoke):
         app.close()
         return 1
     if smoke:
         assert app.window is not None
-        # Quit once the window has really painted with its data loaded.
-        app.window.firstPainted.connect(lambda: QTimer.singleShot(0, qt_app.quit))
+        # Quit once the window has really painted with its data loaded, saying so (a
+        # benchmark times the start up to this line: bench_startup.py).
+        app.window.firstPainted.connect(lambda: _painted(qt_app))
     try:
         qt_app.exec()
     finally:

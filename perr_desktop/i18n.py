@@ -19,10 +19,11 @@ import datetime as dt
 import functools
 import gettext as _gettext
 import importlib
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from babel import Locale
 
 

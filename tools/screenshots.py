@@ -34,10 +34,8 @@ def main() -> int:
     from perr_desktop.storage.database import open_database
     from perr_desktop.ui.main_window import MainWindow
     from perr_desktop.ui.members import MembershipDialog
-    from perr_desktop.ui.style import STYLE_SHEET
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setStyleSheet(STYLE_SHEET)
     args.outdir.mkdir(parents=True, exist_ok=True)
     demo.create_demo_database(home / "demo.sqlite")
 

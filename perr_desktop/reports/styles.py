@@ -416,7 +416,7 @@ def council_neighbourhoods(db, council_id: str) -> list[dict[str, Any]]:
     from perr_desktop.services import councils
 
     try:
-        return councils.get_council(db, council_id)["neighbourhoods"]
+        return councils.get_council(db, council_id, members=False)["neighbourhoods"]
     except NotFoundError:
         return []
 

@@ -47,7 +47,9 @@ def list_councils(db) -> list[dict[str, Any]]:
     return rows
 
 
-def get_council(db, council_id: str) -> dict[str, Any]:
+def get_council(db, council_id: str, members: bool = True) -> dict[str, Any]:
+    """The council with its neighbourhoods and, unless ``members=False``, its members
+    (hundreds in a large council: the form showing the council does not need them)."""
     council = records.get(db, "councils", council_id)
     council["neighbourhoods"] = db.query(
         """SELECT n.id, n.code, n.name, n.commune, n.population FROM council_neighbourhoods cn
@@ -55,7 +57,8 @@ def get_council(db, council_id: str) -> dict[str, Any]:
            WHERE cn.council_id = ? AND cn.deleted_at IS NULL ORDER BY n.name""",
         (council_id,),
     )
-    council["members"] = council_members(db, council_id)
+    if members:
+        council["members"] = council_members(db, council_id)
     return council
 
 

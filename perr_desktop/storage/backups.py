@@ -47,7 +47,6 @@ import re
 import shutil
 import sqlite3
 import tempfile
-import uuid
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -309,7 +308,7 @@ def _link_tree(source: Path, target: Path, cancelled: Cancelled | None = None,
 def _link_or_copy(source: Path, dest: Path, try_link: bool = True) -> bool:
     """Put ``source`` at ``dest`` atomically; returns whether linking still looks possible
     (another device, FAT, a network share: copies from then on)."""
-    temporary = dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:8]}.part")
+    temporary = dest.with_name(f".{dest.name}.{os.urandom(4).hex()}.part")
     try:
         if try_link:
             try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 
 
@@ -14,7 +13,7 @@ def write_atomically(path: Path | str, data: bytes) -> None:
     errors propagate as :class:`OSError`; callers turn them into one sentence for the
     user with :func:`perr_desktop.errors.user_errors`."""
     path = Path(path)
-    partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}.partial")
+    partial = path.with_name(f".{path.name}.{os.urandom(4).hex()}.partial")
     # 0o666 leaves the permissions to the user's umask, like any file they create.
     fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 # Reference records (QPV, vocabularies, PERR objectives) get ids derived from their code,
 # so two laptops seeded separately agree on them and exchange packages merge cleanly.
-REFERENCE_NAMESPACE = uuid.UUID("6f1c8a52-3d0e-4f6b-9a41-2c7e5b9d0a13")
+REFERENCE_NAMESPACE = "6f1c8a52-3d0e-4f6b-9a41-2c7e5b9d0a13"
+
+# ``uuid`` is imported on first use: it loads ``platform``, a few milliseconds of every
+# start of the window, which creates no record before it has painted (issue 7).
 
 
 def new_id() -> str:
+    import uuid
+
     return str(uuid.uuid4())
 
 
 def reference_id(kind: str, code: str) -> str:
-    return str(uuid.uuid5(REFERENCE_NAMESPACE, f"{kind}:{code}"))
+    import uuid
+
+    return str(uuid.uuid5(uuid.UUID(REFERENCE_NAMESPACE), f"{kind}:{code}"))
 
 
 def now_utc() -> str:

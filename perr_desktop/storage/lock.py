@@ -19,7 +19,6 @@ import contextlib
 import datetime as dt
 import json
 import os
-import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -87,7 +86,7 @@ class Holder:
                 when = i18n.format_time(local, "short")
             else:
                 when = i18n.format_datetime(local.replace(tzinfo=None), "short")
-        if self.hostname and self.hostname != socket.gethostname():
+        if self.hostname and self.hostname != _hostname():
             return _("%(time)s, on the computer %(host)s") % {"time": when,
                                                                "host": self.hostname}
         return when
@@ -201,8 +200,18 @@ def _lock_file(path: Path) -> int | None:
         os.close(fd)
 
 
+def _hostname() -> str:
+    """This computer's name, as ``socket.gethostname()`` says it (without loading the
+    socket module at every start where ``os.uname`` exists)."""
+    if hasattr(os, "uname"):
+        return os.uname().nodename
+    import socket
+
+    return socket.gethostname()
+
+
 def _write_holder(fd: int, program: str) -> None:
-    record = {"pid": os.getpid(), "hostname": socket.gethostname(),
+    record = {"pid": os.getpid(), "hostname": _hostname(),
               "started_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
               "program": program}
     os.ftruncate(fd, 0)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from perr_desktop.errors import UserError
+from perr_desktop.ui import style
 from perr_desktop.ui.widgets import ErrorBanner, OptionalDateEdit, set_combo_data
 
 SAVE_DELAY_MS = 500
@@ -171,6 +172,8 @@ def _mark(widget: QWidget, invalid: bool, message: str = "") -> None:
     if bool(widget.property("invalid")) == invalid:
         return
     widget.setProperty("invalid", invalid)
+    if invalid and not widget.styleSheet():
+        widget.setStyleSheet(style.INVALID)  # keyed on the property: stays, inert
     for target in (widget, *widget.findChildren(QWidget)):
         target.style().unpolish(target)
         target.style().polish(target)

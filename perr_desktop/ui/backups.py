@@ -32,6 +32,7 @@ from perr_desktop.errors import UserError
 from perr_desktop.i18n import _
 from perr_desktop.storage import backups
 from perr_desktop.storage.database import Database
+from perr_desktop.ui.style import set_role
 from perr_desktop.ui.widgets import confirm, reporting, show_error
 from perr_desktop.ui.worker import run_with_progress
 
@@ -87,7 +88,7 @@ class RestoreDialog(QDialog):
                              % {"folder": paths.backups_dir(self.db_path)})
         self.folder.setWordWrap(True)
         self.folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.folder.setProperty("role", "hint")
+        set_role(self.folder, "hint")
 
         buttons = QDialogButtonBox(self)
         self.restore_button = QPushButton(_("&Restore…"), self)

@@ -65,6 +65,7 @@ from perr_desktop import i18n
 from perr_desktop.errors import UserError, user_errors
 from perr_desktop.i18n import _
 from perr_desktop.storage.files import write_atomically
+from perr_desktop.ui import style
 
 # Colours: readable on white, and told apart by people who do not see red and green
 # (strong points blue, weak points orange).
@@ -694,6 +695,7 @@ class ChartCard(QFrame):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("card")
+        self.setStyleSheet(style.CARD)
         self.chart = chart
         self.title = QLabel(chart.title)
         font = QFont(self.title.font())

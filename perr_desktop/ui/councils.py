@@ -35,6 +35,7 @@ from perr_desktop.services import councils, people, reference
 from perr_desktop.ui.autosave import FormBinder
 from perr_desktop.ui.members import MembershipDialog, end_membership
 from perr_desktop.ui.models import Column, rows_model
+from perr_desktop.ui.style import set_role
 from perr_desktop.ui.widgets import (
     ErrorBanner,
     OptionalDateEdit,
@@ -136,7 +137,7 @@ class CouncilDetail(QWidget):
 
         self.title = heading("")
         self.status_chip = QLabel()
-        self.status_chip.setProperty("role", "chip")
+        set_role(self.status_chip, "chip")
         self.banner = ErrorBanner(self)
         self.binder = FormBinder(self._save, self.banner, self)
 
@@ -207,9 +208,13 @@ class CouncilDetail(QWidget):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         self.members_tab = self._build_members_tab()
+        self._members_stale = True
         self.tabs = QTabWidget()
         self.tabs.addTab(scroll, _("&Information"))
         self.tabs.addTab(self.members_tab, _("&Members"))
+        # The members (hundreds of rows in a large council) are read when their tab is
+        # shown, not at every council shown in the information tab.
+        self.tabs.currentChanged.connect(lambda _i: self._members_shown())
 
         head = QHBoxLayout()
         head.addWidget(self.title, 1)
@@ -312,6 +317,14 @@ class CouncilDetail(QWidget):
         self.members_summary.setText(text)
 
     def refresh_members(self) -> None:
+        """Read the members again now if their tab is shown, else when it is."""
+        self._members_stale = True
+        self._members_shown()
+
+    def _members_shown(self) -> None:
+        if not self._members_stale or self.tabs.currentWidget() is not self.members_tab:
+            return
+        self._members_stale = False
         selected = self._selected_membership()
         self.members_model.refresh()
         row = self.members_model.row_of(selected["id"] if selected else None)
@@ -378,7 +391,7 @@ class CouncilDetail(QWidget):
     # -- council ---------------------------------------------------------------------
 
     def _record(self, council_id: str) -> dict[str, Any]:
-        council = councils.get_council(self.db, council_id)
+        council = councils.get_council(self.db, council_id, members=False)
         council["neighbourhood_ids"] = [n["id"] for n in council["neighbourhoods"]]
         return council
 

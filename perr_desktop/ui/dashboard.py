@@ -48,6 +48,7 @@ from perr_desktop.errors import UserError
 from perr_desktop.i18n import LANGUAGE_NAMES, N_, _, ngettext, pgettext
 from perr_desktop.services import councils, indicators, reference
 from perr_desktop.services.indicators import Filters
+from perr_desktop.ui import style
 from perr_desktop.ui.charts import (
     STRONG,
     WEAK,
@@ -61,6 +62,7 @@ from perr_desktop.ui.charts import (
     safe_file_name,
 )
 from perr_desktop.ui.perr_view import PerrView
+from perr_desktop.ui.style import set_role
 from perr_desktop.ui.widgets import (
     ErrorBanner,
     FormDialog,
@@ -219,6 +221,7 @@ class KeyFigure(QFrame):
     def __init__(self, title: str, explanation: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("card")
+        self.setStyleSheet(style.CARD)
         self.title_text = title
         self.value = QLabel("—")
         font = QFont(self.value.font())
@@ -233,7 +236,7 @@ class KeyFigure(QFrame):
         self.title.setFont(bold)
         self.detail = QLabel()
         self.detail.setWordWrap(True)
-        self.detail.setProperty("role", "hint")
+        set_role(self.detail, "hint")
         self.setToolTip(explanation)
         self.setAccessibleDescription(explanation)
         layout = QVBoxLayout(self)
@@ -509,14 +512,14 @@ class DashboardPage(QWidget):
         self.report_button = QPushButton(_("Annual &report (PDF)…"))
         self.report_button.setToolTip(_("The annual report for the comité de pilotage, for "
                                         "the chosen councils"))
-        self.report_button.setProperty("role", "primary")
+        set_role(self.report_button, "primary")
         self.banner = ErrorBanner(self)
         self.summary = hint("")
 
         # -- figures tab
         self.empty = QLabel()
         self.empty.setWordWrap(True)
-        self.empty.setProperty("role", "banner")
+        set_role(self.empty, "banner")
         self.tiles: dict[str, KeyFigure] = {}
         self.tile_grid = ResponsiveGrid(item_chars=28, max_columns=5)
         for key, title in (

@@ -42,6 +42,7 @@ from perr_desktop.errors import UserError
 from perr_desktop.i18n import _, ngettext
 from perr_desktop.services import councils, exchange
 from perr_desktop.settings import Settings
+from perr_desktop.ui.style import set_role
 from perr_desktop.ui.widgets import accessible, heading, hint, reporting, show_error
 from perr_desktop.ui.worker import run_with_progress
 
@@ -51,7 +52,7 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 
 def _section(text: str) -> QLabel:
     label = QLabel(text)
-    label.setProperty("role", "section")
+    set_role(label, "section")
     return label
 
 
@@ -227,7 +228,7 @@ class ExchangeDialog(QDialog):
         form.addRow(_("Shared folder"), folder_row)
 
         self.publish_button = QPushButton(_("&Publish my data"))
-        self.publish_button.setProperty("role", "primary")
+        set_role(self.publish_button, "primary")
         accessible(self.publish_button, _("Publish my data"),
                    _("Write this computer's package into the shared folder, replacing the "
                      "previous one"))

@@ -35,6 +35,7 @@ from perr_desktop.services import councils, followups, reference
 from perr_desktop.ui.councils import configure_table
 from perr_desktop.ui.models import Column, LazyTableModel, RowsTableModel
 from perr_desktop.ui.people import SEARCH_DELAY_MS
+from perr_desktop.ui.style import set_role
 from perr_desktop.ui.widgets import (
     ErrorBanner,
     FormDialog,
@@ -201,11 +202,11 @@ class FollowupDetail(QWidget):
 
         self.title = heading("", level=2)
         self.chip = QLabel()
-        self.chip.setProperty("role", "chip")
+        set_role(self.chip, "chip")
         self.chip.setAccessibleName(_("Status"))
         self.subtitle = hint("")
         self.reminder_banner = QLabel()
-        self.reminder_banner.setProperty("role", "banner")
+        set_role(self.reminder_banner, "banner")
         self.reminder_banner.setWordWrap(True)
         self.reminder_banner.hide()
         self.banner = ErrorBanner(self)
@@ -458,7 +459,7 @@ class FollowupPage(QWidget):
             if self.council_filter.currentIndex() < 0:
                 self.council_filter.setCurrentIndex(0)
         self.count = QLabel()
-        self.count.setProperty("role", "hint")
+        set_role(self.count, "hint")
         self.count.setWordWrap(True)
         self.empty_hint = hint(_("Nothing to follow up yet: the observations of a walk "
                                  "appear here, one line per body concerned."))
@@ -583,9 +584,7 @@ class FollowupPage(QWidget):
     @staticmethod
     def _show_toggle(toggle: QPushButton) -> None:
         """A toggle that is on reads bold, not only pressed in."""
-        toggle.setProperty("role", "primary" if toggle.isChecked() else "")
-        toggle.style().unpolish(toggle)
-        toggle.style().polish(toggle)
+        set_role(toggle, "primary" if toggle.isChecked() else "")
 
     def _combo(self, name: str) -> QComboBox:
         combo = accessible(QComboBox(), name)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import QEvent, QObject, QSize, QTime, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
@@ -23,6 +21,8 @@ from perr_desktop import __version__, paths
 from perr_desktop.i18n import _
 from perr_desktop.settings import Settings
 from perr_desktop.storage.database import Database
+from perr_desktop.ui import style
+from perr_desktop.ui.style import set_role
 from perr_desktop.ui.widgets import reporting
 
 # The areas in navigation order, by the attribute that names each page, and the module
@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
 
         self.navigation = QListWidget(self)
         self.navigation.setObjectName("navigation")
+        self.navigation.setStyleSheet(style.NAVIGATION)
         self.navigation.setAccessibleName(_("Areas"))
         metrics = self.navigation.fontMetrics()
         width = max(metrics.horizontalAdvance(t) for t in self.nav_titles)
@@ -96,12 +97,14 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         if demo:
+            import html
+
             banner = QLabel(
                 _("You are looking at demonstration data: nothing you do here touches "
                   "your own database.")
                 + f' <a href="leave">{html.escape(_("Back to my data"))}</a>'
             )
-            banner.setProperty("role", "banner")
+            set_role(banner, "banner")
             banner.setWordWrap(True)
             banner.linkActivated.connect(lambda _link: self.leaveDemoRequested.emit())
             layout.addWidget(banner)
@@ -486,6 +489,8 @@ class MainWindow(QMainWindow):
         GuideDialog(self).exec()
 
     def about(self) -> None:
+        import html
+
         QMessageBox.about(
             self, _("About PERR Desktop"),
             "<h3>PERR Desktop %(version)s</h3><p>%(text)s</p>"

@@ -42,6 +42,7 @@ from perr_desktop.ui.members import (
     end_membership,
 )
 from perr_desktop.ui.models import Column, LazyTableModel
+from perr_desktop.ui.style import set_role
 from perr_desktop.ui.widgets import (
     ErrorBanner,
     OptionalDateEdit,
@@ -354,7 +355,7 @@ class PeoplePage(QWidget):
         self.council_filter = accessible(QComboBox(), _("Council"))
         self.members_only = QCheckBox(_("Current &members only"))
         self.count = QLabel()
-        self.count.setProperty("role", "hint")
+        set_role(self.count, "hint")
         self.new_button = QPushButton(_("&New person…"))
         self.new_button.setToolTip(_("New person (Ctrl+N)"))
         self.new_button.clicked.connect(self.new_record)

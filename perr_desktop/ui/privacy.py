@@ -34,6 +34,7 @@ from perr_desktop.errors import UserError
 from perr_desktop.i18n import _, ngettext
 from perr_desktop.services import privacy
 from perr_desktop.settings import Settings
+from perr_desktop.ui.style import set_role
 from perr_desktop.ui.widgets import heading, hint, reporting, short_date, show_error
 
 # -- right of access ----------------------------------------------------------------------
@@ -173,7 +174,7 @@ class EraseDialog(QDialog):
         notes = QLabel(_bullets(warnings))
         notes.setWordWrap(True)
         notes.setTextFormat(Qt.TextFormat.RichText)
-        notes.setProperty("role", "hint")
+        set_role(notes, "hint")
 
         self.export_button = QPushButton(_("&Export their data first…"))
         self.export_button.clicked.connect(self._export)
@@ -327,7 +328,7 @@ class RetentionBanner(QWidget):
         self.candidates: list[dict[str, Any]] = []
         self.years = privacy.DEFAULT_RETENTION_YEARS
         self.label = QLabel()
-        self.label.setProperty("role", "banner")
+        set_role(self.label, "banner")
         self.label.setWordWrap(True)
         self.button = QPushButton(_("Re&view…"))
         self.button.clicked.connect(self.review)

@@ -17,6 +17,7 @@ from perr_desktop import i18n
 from perr_desktop.domain.councils import status_label
 from perr_desktop.i18n import _
 from perr_desktop.services import councils, reference
+from perr_desktop.ui.style import set_role
 from perr_desktop.ui.widgets import accessible, fit_list_height, heading, hint, reporting
 
 
@@ -83,7 +84,7 @@ class WelcomePage(QWidget):
         column.addWidget(self.empty_button)
         column.addSpacing(12)
         where = QLabel(_("Your data will be kept in: %(path)s") % {"path": db.path})
-        where.setProperty("role", "hint")
+        set_role(where, "hint")
         where.setWordWrap(True)
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         column.addWidget(where)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from perr_desktop import i18n
 from perr_desktop.errors import UserError
 from perr_desktop.i18n import _
+from perr_desktop.ui.style import set_role
 
 
 def accessible(widget: QWidget, name: str, description: str = "") -> QWidget:
@@ -56,7 +57,7 @@ def hint(text: str) -> QLabel:
     """A quiet explanatory line under a heading or a field."""
     label = QLabel(text)
     label.setWordWrap(True)
-    label.setProperty("role", "hint")
+    set_role(label, "hint")
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
 
@@ -67,7 +68,7 @@ class ErrorBanner(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
-        self.setProperty("role", "error")
+        set_role(self, "error")
         self.setAccessibleName(_("Error"))
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.hide()
@@ -255,7 +256,7 @@ def fit_list_height(view) -> None:
 def section(text: str) -> QLabel:
     """A section title inside a form (« Identité », « Consentement »)."""
     label = QLabel(text)
-    label.setProperty("role", "section")
+    set_role(label, "section")
     label.setAccessibleName(text)
     return label
 

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QListWidget, QPlain
 
 from perr_desktop.services import councils, followups, reference, walks
 from perr_desktop.ui.field_capture import FieldCaptureWindow
-from perr_desktop.ui.style import STYLE_SHEET
+from perr_desktop.ui import style
 from tests.ui.helpers import (
     CTRL,
     OFFSCREEN_SIZE_HINTS,
@@ -344,12 +344,12 @@ def test_a_refusal_is_one_sentence_in_a_banner_and_the_window_stays_open_once(
 
 @pytest.fixture(params=["bare", "application style sheet"])
 def styled(request):
-    """With and without the application's style sheet, under which Qt stops passing
-    fonts from parent to child."""
+    """With and without an application-wide style sheet (``-stylesheet FILE`` on the
+    command line gives one), under which Qt stops passing fonts from parent to child."""
     app = QApplication.instance()
     before = app.styleSheet()
     if request.param != "bare":
-        app.setStyleSheet(STYLE_SHEET)
+        app.setStyleSheet(style.CARD + style.INVALID)
     yield
     app.setStyleSheet(before)
 

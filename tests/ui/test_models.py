@@ -78,6 +78,7 @@ def test_the_members_model(qtbot, qtmodeltester, settings, qpv_db):
     page = show(qtbot, CouncilsPage(qpv_db, settings))
     click_row(qtbot, page.view, row_where(page.model, 0, "Basseau Grande-Garenne"))
     model = page.detail.members_model
+    page.detail.tabs.setCurrentWidget(page.detail.members_tab)
 
     qtmodeltester.check(model)
     assert model.rowCount() == 5

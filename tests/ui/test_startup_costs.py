@@ -10,7 +10,7 @@ from perr_desktop.ui.councils import configure_table
 from perr_desktop.ui.main_window import PAGES
 from perr_desktop.ui.models import Column, LazyTableModel
 from perr_desktop.ui.widgets import qt_date_format, resize_to_contents_when_shown
-from tests.ui.helpers import OFFSCREEN_SIZE_HINTS, show
+from tests.ui.helpers import OFFSCREEN_SIZE_HINTS, column_texts, show
 
 pytestmark = OFFSCREEN_SIZE_HINTS
 
@@ -70,3 +70,29 @@ def test_a_hidden_table_reads_no_row_until_shown(qtbot):
     assert asked == []
     show(qtbot, view, 400, 300)
     assert 0 < len(asked) <= 2 * LazyTableModel.PAGE
+
+
+def test_a_councils_members_are_read_when_their_tab_is_shown(qtbot, settings, db, monkeypatch):
+    """Hundreds of members in a large council: not read for the information tab."""
+    from perr_desktop.ui.councils import CouncilsPage
+
+    councils.create_qpv_councils(db)
+    council = councils.list_councils(db)[0]["id"]
+    person = people.create_person(db, first_name="Hélène", last_name="Garnier")
+    people.add_membership(db, council, person, "habitants", joined_on="2024-01-01")
+    read: list[str] = []
+    real = councils.council_members
+    monkeypatch.setattr(councils, "council_members",
+                        lambda db_, council_id: read.append(council_id) or real(db_, council_id))
+    page = show(qtbot, CouncilsPage(db, settings))
+    page.open_council(council)
+    assert read == [] and page.detail.members_model.rowCount() == 0
+    page.detail.tabs.setCurrentWidget(page.detail.members_tab)
+    assert read == [council]
+    assert column_texts(page.detail.members_model) == ["Hélène Garnier"]
+    assert "1" in page.detail.members_summary.text()
+    page.detail.tabs.setCurrentIndex(0)
+    page.detail.tabs.setCurrentWidget(page.detail.members_tab)
+    assert read == [council]                       # nothing changed: not read again
+    page.detail.refresh_members()                  # a change while shown: read at once
+    assert read == [council, council]

@@ -32,6 +32,7 @@ from perr_desktop.ui.meetings.documents import DocumentsTab
 from perr_desktop.ui.meetings.minutes import MinutesTab
 from perr_desktop.ui.meetings.planning import PlanTab
 from perr_desktop.ui.models import Column, LazyTableModel
+from perr_desktop.ui.style import set_role
 from perr_desktop.ui.widgets import (
     accessible,
     confirm,
@@ -66,10 +67,10 @@ class MeetingDetail(QWidget):
         self.meeting_id: str | None = None
         self.title = heading("")
         self.subtitle = QLabel()
-        self.subtitle.setProperty("role", "hint")
+        set_role(self.subtitle, "hint")
         self.subtitle.setWordWrap(True)
         self.chip = QLabel()
-        self.chip.setProperty("role", "chip")
+        set_role(self.chip, "chip")
         self.plan = PlanTab(db)
         self.attendance = AttendanceTab(db)
         self.minutes = MinutesTab(db)

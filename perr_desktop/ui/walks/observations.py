@@ -33,6 +33,7 @@ from perr_desktop.storage import media
 from perr_desktop.ui.autosave import FormBinder
 from perr_desktop.ui.councils import configure_table
 from perr_desktop.ui.models import Column, rows_model
+from perr_desktop.ui.style import set_role
 from perr_desktop.ui.walks.plan import PlanView
 from perr_desktop.ui.walks.route import plan_path
 from perr_desktop.ui.widgets import (
@@ -81,7 +82,7 @@ class ObservationsTab(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         self.count = QLabel()
-        self.count.setProperty("role", "hint")
+        set_role(self.count, "hint")
         self.new_button = QPushButton(_("&New observation"))
         self.new_button.setToolTip(_("New observation (Ctrl+N)"))
         self.remove_button = QPushButton(_("Remove…"))

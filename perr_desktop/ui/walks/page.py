@@ -28,6 +28,7 @@ from perr_desktop.i18n import _
 from perr_desktop.services import councils, walks
 from perr_desktop.ui.councils import configure_table
 from perr_desktop.ui.models import Column, rows_model
+from perr_desktop.ui.style import set_role
 from perr_desktop.ui.walks.compare import CompareTab
 from perr_desktop.ui.walks.documents import WalkDocumentsTab
 from perr_desktop.ui.walks.info import InfoTab
@@ -127,7 +128,7 @@ class WalkDetail(QWidget):
         self.walk_id: str | None = None
         self.title = heading("")
         self.subtitle = QLabel()
-        self.subtitle.setProperty("role", "hint")
+        set_role(self.subtitle, "hint")
         self.subtitle.setWordWrap(True)
         self.info = InfoTab(db)
         self.route = RouteTab(db)

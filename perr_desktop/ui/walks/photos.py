@@ -31,6 +31,7 @@ from perr_desktop.errors import UserError
 from perr_desktop.i18n import _, ngettext
 from perr_desktop.services import reference, walks
 from perr_desktop.storage import media
+from perr_desktop.ui.style import set_role
 from perr_desktop.ui.widgets import accessible, confirm, heading, hint, reporting, show_error
 from perr_desktop.ui.worker import run_with_progress
 
@@ -111,7 +112,7 @@ class PhotosTab(QWidget):
         self.import_folder.clicked.connect(self._import_folder)
         self.by_time.clicked.connect(self._by_time)
         self.count = QLabel()
-        self.count.setProperty("role", "hint")
+        set_role(self.count, "hint")
 
         self.targets = ObservationTargets()
         self.targets.dropped.connect(self._assign)
