@@ -6,19 +6,28 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QThread, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from perr_desktop import i18n, paths
 from perr_desktop.errors import UserError
 from perr_desktop.i18n import _
 from perr_desktop.settings import Settings
-from perr_desktop.storage import backups, lock
+from perr_desktop.storage import lock
 from perr_desktop.storage.database import Database, open_database
-from perr_desktop.ui.backups import BackupScheduler, check_at_start
+from perr_desktop.ui.backup_scheduler import START, BackupScheduler
 
 if TYPE_CHECKING:
     from perr_desktop.ui.main_window import MainWindow
+
+
+def check_at_start(*args, **kwargs) -> bool:
+    """:func:`perr_desktop.ui.backups.check_at_start`, imported when it is needed: a large
+    database is checked in the background (ui/start_check.py) and its start shows none
+    of those dialogs."""
+    from perr_desktop.ui import backups as backup_dialogs
+
+    return backup_dialogs.check_at_start(*args, **kwargs)
 
 
 def install_qt_translations(qt_app: QApplication,
@@ -61,24 +70,24 @@ class Application:
     def install_translators(self) -> None:
         self._qt_translator = install_qt_translations(self.qt_app, self._qt_translator)
 
-    def start(self, back_up: bool = True) -> bool:
+    def start(self, background: bool = True) -> bool:
         """The window's start (not :meth:`open`'s, nor the command line's): refuse a
         second instance, check the database's integrity, open it, and back it up in the
-        background once the window has painted (unless ``back_up=False``: ``--smoke``
-        quits at that moment, a backup would be cancelled at once)."""
+        background once the window has painted (``background=False`` leaves out what
+        is done after the first paint, a large file's check and the backup: ``--smoke``
+        quits at that moment, they would be cancelled at once)."""
         path = self.home_path
         existed = path.exists()
         if not self._lock(path):
             return False
-        # The integrity check reads the whole file: a large one is checked while the
-        # window opens (ui/start_check.py), a small one or one to migrate before.
+        # The integrity check reads the whole file: a large one is checked once the
+        # window has painted (ui/start_check.py), a small one or one to migrate before.
         from perr_desktop.ui import start_check
 
         late = start_check.in_background(path)
         if late:
             check = self._check = start_check.StartCheck(path)
             check.answered.connect(lambda problem, c=check: self._checked(c, problem))
-            check.start(start_check.StartCheck.Priority.LowPriority)
         elif not check_at_start(path):
             return False
         if not self.open(path, report=not late):
@@ -87,30 +96,38 @@ class Application:
             # Opening failed: was the file damaged? Then the same choice as before any
             # window; otherwise what opening said.
             check, self._check = self._check, None
-            check.wait()
+            check.run()  # here and now: there is no window to wait for
             if check.problem is None:
                 QMessageBox.critical(None, _("PERR Desktop"), self._open_error)
                 return False
             if not check_at_start(path, problem=check.problem) or not self.open(path):
                 return False
             late = False
-        # The start backup waits for the first paint (10 s at most: a window minimised
-        # never paints) and for a late check's answer: a damaged file is not backed up.
-        self._start_backup = {"wanted": back_up and existed and not self.demo, "painted": False,
+        # The late check and the start backup wait for the first paint (10 s at most: a
+        # window minimised never paints), so that neither slows it down; the backup also
+        # waits for the check's answer: a damaged file is not backed up.
+        self._start_backup = {"wanted": existed and not self.demo, "painted": False,
                               "checked": not late}
-        if self._start_backup["wanted"]:
+        if background:
             assert self.window is not None
-            self.window.firstPainted.connect(lambda: QTimer.singleShot(
-                0, lambda: self._start_backup_step("painted")))
-            QTimer.singleShot(10_000, lambda: self._start_backup_step("painted"))
+            self.window.firstPainted.connect(lambda: QTimer.singleShot(0, self._painted))
+            QTimer.singleShot(10_000, self._painted)
         return True
+
+    def _painted(self) -> None:
+        """The window has painted (or 10 s have passed): start the background work."""
+        if self._start_backup["painted"]:
+            return
+        if self._check is not None:
+            self._check.start(QThread.Priority.LowPriority)
+        self._start_backup_step("painted")
 
     def _start_backup_step(self, done: str) -> None:
         state = self._start_backup
         state[done] = True
         if state["wanted"] and state["painted"] and state["checked"]:
             state["wanted"] = False
-            self.backups.back_up(backups.START)
+            self.backups.back_up(START)
 
     def _checked(self, check, problem: str | None) -> None:
         """The answer of the check made while the window opened."""
@@ -201,6 +218,7 @@ class Application:
         a worker; the swap needs every connection to the file closed, the window's
         included: a connection left open on a replaced WAL database would, on closing,
         fold its old -wal into the new file's name."""
+        from perr_desktop.storage import backups
         from perr_desktop.ui.worker import run_with_progress
 
         window, db = self.window, self.db
@@ -300,7 +318,7 @@ def run(db_path: Path | None = None, lang: str | None = None, smoke: bool = Fals
     qt_app.setApplicationDisplayName("PERR Desktop")
     qt_app.setOrganizationName("PERR Desktop")
     app = Application(qt_app, settings, Path(db_path) if db_path else paths.default_db_path())
-    if not app.start(back_up=not smoke):
+    if not app.start(background=not smoke):
         app.close()
         return 1
     if smoke:

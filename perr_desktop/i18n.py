@@ -63,8 +63,15 @@ def translator(lang: str) -> _gettext.NullTranslations:
 
     if lang not in LANGUAGES:
         raise ValueError(f"unsupported language {lang!r}")
-    # The standard library reads the compiled catalogues (Babel writes them).
-    return _gettext.translation(DOMAIN, str(translations_dir()), [lang], fallback=True)
+    # The standard library reads the compiled catalogues (Babel writes them), opened by
+    # their path: ``gettext.translation`` would first work out the system's language
+    # variants (importing ``locale``), a few milliseconds of every start (issue 7).
+    path = translations_dir() / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    try:
+        with path.open("rb") as fh:
+            return _gettext.GNUTranslations(fh)
+    except OSError:
+        return _gettext.NullTranslations()
 
 
 def set_language(lang: str) -> None:

@@ -3,8 +3,9 @@
 ``PRAGMA quick_check`` reads the whole file: a few milliseconds for a year of data, but
 about two tenths of a second for ten years of five councils, more than Qt takes to show a
 bare window. A small file is checked before it is opened (:func:`check_at_start` then
-asks what to do before any window appears); a large one is checked in a thread while the
-window opens and shows its first page. The start backup waits for its answer (a damaged
+asks what to do before any window appears); a large one is checked in a thread started
+once the window has painted its first page (so that the thread does not slow that first
+paint down: issue 7). The start backup waits for its answer (a damaged
 file is never backed up), and when it finds damage the window is closed and the same
 dialog offers the latest good backup.
 
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QThread, Signal
 
-from perr_desktop.storage import backups, migrations
+from perr_desktop.storage import migrations
 
 # Below this size the check costs less than a frame or two: done before opening.
 BACKGROUND_FROM_BYTES = 16 * 2**20
@@ -54,6 +55,8 @@ class StartCheck(QThread):
         self._stop = threading.Event()
 
     def run(self) -> None:  # in the thread, with its own read-only connection
+        from perr_desktop.storage import backups
+
         self.problem = backups.quick_problem(self.path, cancelled=self._stop.is_set)
         if not self._stop.is_set():
             self.answered.emit(self.problem)

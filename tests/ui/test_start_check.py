@@ -70,6 +70,10 @@ def test_a_healthy_large_database_is_backed_up_once_checked_and_painted(
     assert application.start()
     qtbot.addWidget(application.window)
     assert application.window.councils.model.rowCount() == 5   # open before the answer
+    # The check waits for the first paint: its thread does not slow that paint down.
+    check = application._check
+    assert check is not None and not check.isRunning() and not check.isFinished()
+    qtbot.waitUntil(lambda: application._check is None, timeout=10_000)   # answered
     qtbot.waitUntil(lambda: len(backups.list_backups(application.home_path)) == 2,
                     timeout=10_000)
     application.backups.wait()
