@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -321,8 +322,12 @@ def run(db_path: Path | None = None, lang: str | None = None, smoke: bool = Fals
     if not app.start(background=not smoke):
         app.close()
         return 1
+    # The garbage collector, stopped for the start (cli.cmd_gui), resumes once the
+    # window has painted, or after 10 s at most (a window minimised never paints).
+    assert app.window is not None
+    app.window.firstPainted.connect(gc.enable)
+    QTimer.singleShot(10_000, gc.enable)
     if smoke:
-        assert app.window is not None
         # Quit once the window has really painted with its data loaded, saying so (a
         # benchmark times the start up to this line: bench_startup.py).
         app.window.firstPainted.connect(lambda: _painted(qt_app))
