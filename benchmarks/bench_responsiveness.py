@@ -120,13 +120,16 @@ def actions(window, db) -> list[tuple[str, Callable[[], object]]]:
     meetings = lambda: window.meetings  # noqa: E731
     walks = lambda: window.walks  # noqa: E731
     followup = lambda: window.followup  # noqa: E731
+    # Each group acts on its page as shown (a hidden view measures its rows differently).
     out += [
+        ("People: go there", go(1)),
         ("People: type « mar » in the search", later(lambda: type_into(people().search,
                                                                         "mar"))),
         ("People: clear the search", later(lambda: type_into(people().search, ""))),
         ("People: filter on a council", later(lambda: choose(people().council_filter, 1))),
         ("People: select a person", later(lambda: select(people().view, 3))),
         ("People: sort by first name", later(lambda: sort(people().view, 1))),
+        ("Meetings: go there", go(2)),
         ("Meetings: select a meeting of last year", later(lambda: select(
             meetings().view, min(40, meetings().model.rowCount() - 1)))),
         ("Meetings: Attendance tab", later(lambda: tab(meetings().detail,

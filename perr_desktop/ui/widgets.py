@@ -7,7 +7,7 @@ import datetime as dt
 import functools
 from collections.abc import Iterable, Iterator
 
-from PySide6.QtCore import QDate, QEvent, QLocale, QObject, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QLocale, QObject, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QSizePolicy,
@@ -219,27 +218,32 @@ def long_date(value: str | None) -> str:
 class _ResizeWhenShown(QObject):
     def __init__(self, view: QAbstractItemView, columns: Iterable[int] | None) -> None:
         super().__init__(view)
+        self.view = view
         self.columns = None if columns is None else list(columns)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Show:
-            header = watched.horizontalHeader()
-            mode = QHeaderView.ResizeMode.ResizeToContents
-            if self.columns is None:
-                header.setSectionResizeMode(mode)
-            else:
-                for column in self.columns:
-                    header.setSectionResizeMode(column, mode)
             watched.removeEventFilter(self)
-            self.deleteLater()
+            # Once laid out: the rows on screen are known then.
+            QTimer.singleShot(0, self, self._resize)  # not if the view is gone by then
         return False
+
+    def _resize(self) -> None:
+        view = self.view
+        columns = range(view.model().columnCount()) if self.columns is None else self.columns
+        for column in columns:
+            view.resizeColumnToContents(column)
+        self.deleteLater()
 
 
 def resize_to_contents_when_shown(view: QAbstractItemView,
                                   columns: Iterable[int] | None = None) -> None:
-    """Columns (all by default) sized to their contents from the view's first showing: a
-    table on a tab not yet looked at then reads no row (the members of a council, whose
-    dates would otherwise load Babel's locale data before the window is on screen)."""
+    """Columns (all by default) sized to their contents once, when the view is first
+    shown, on the rows then on screen; the user may widen them afterwards. Not Qt's
+    ``ResizeToContents`` mode: it measures again at every change of the list, and
+    after a new filter or sort reads every row of it (the whole list of a council's
+    meetings, loaded just for that: issue 7). A table on a tab not yet looked at reads
+    no row at all."""
     view.installEventFilter(_ResizeWhenShown(view, columns))
 
 
