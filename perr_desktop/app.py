@@ -297,7 +297,10 @@ class Application:
             old.deleteLater()
 
     def close(self) -> None:
+        from perr_desktop.ui.worker import wait_for_readers
+
         self._cancel_check()
+        wait_for_readers()  # a page's figures being read: a moment at most
         self.backups.stop()
         self.backups.watch(None)
         if self.db is not None:

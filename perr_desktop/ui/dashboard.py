@@ -75,6 +75,7 @@ from perr_desktop.ui.widgets import (
     set_combo_data,
     show_error,
 )
+from perr_desktop.ui.worker import BackgroundReader, change_mark
 
 YEAR, QUARTER, DATES = "year", "quarter", "dates"
 PERIOD_KINDS = ((N_("Year"), YEAR), (N_("Quarter"), QUARTER), (N_("Chosen dates"), DATES))
@@ -484,10 +485,20 @@ class DashboardPage(QWidget):
         self.settings = settings
         self.title = _("Dashboard")
         self.figures: dict[str, Any] | None = None
-        self.last_refresh_ms = 0.0       # the last filter change, for the benchmark
+        self.last_refresh_ms = 0.0       # the last change shown, for the benchmark
         self.last_export: Path | None = None
         self._filters: Filters | None = None
         self.years: list[int] = []
+        # The figures are computed off the GUI thread (refresh): what they were computed
+        # for (filters, day, the data's change mark), for those shown and those coming.
+        self._shown: tuple | None = None
+        self._reading: tuple | None = None
+        self._refresh_started = 0.0
+        self.reader = BackgroundReader(db.path, self)
+        self.reader.answered.connect(self._answered)
+        self.reader.refused.connect(self._refused)
+        self.perr_reader = BackgroundReader(db.path, self)   # the Vue PERR's tree
+        self.perr_reader.refused.connect(self._refused)
 
         # -- filter bar
         self.councils = CouncilPicker()
@@ -586,6 +597,7 @@ class DashboardPage(QWidget):
         self.perr = PerrView(db, lambda: self._filters, lambda: _today(), self)
         self.perr.openMeeting.connect(self.openMeeting)
         self.perr.openObservation.connect(self.openObservation)
+        self.perr_reader.answered.connect(self._perr_answered)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.scroll, _("F&igures"))
         self.tabs.addTab(self.perr, _("&PERR view"))
@@ -773,25 +785,49 @@ class DashboardPage(QWidget):
     # -- refreshing ----------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Recompute every figure for the filters as they are now."""
-        started = time.perf_counter()
+        """Recompute every figure for the filters as they are now, in the background
+        (ten years of data take about a tenth of a second: the window does not wait);
+        nothing to do when neither the filters nor the data changed since the figures
+        shown were computed."""
+        self._refresh_started = time.perf_counter()
         self.banner.clear_message()
         try:
-            self._filters = self.current_filters()
-            self.figures = indicators.compute(self.db, self._filters, _today())
+            filters = self.current_filters()
         except UserError as exc:
+            self._reading = None
             self._filters = None
             self.figures = None
+            self._shown = None
             self.banner.show_message(exc.message)
             self.summary.clear()
             self._show_nothing("")   # the banner says why
             self.perr.stale = True
             self._refresh_perr_if_shown()
             return
-        self._show(self.figures)
+        today = _today()
+        state = (filters, today, change_mark(self.db))
+        if state == self._shown and self.figures is not None:
+            self._reading = None      # an older read still running is not wanted
+            return
+        self._reading = state
+        self.summary.setText(_("Computing the figures…"))
+        self.reader.read(lambda db: indicators.compute(db, filters, today))
+
+    def _answered(self, figures: dict[str, Any]) -> None:
+        state, self._reading = self._reading, None
+        if state is None or self.db.closed:   # superseded, or the window is closing
+            return
+        self._shown = state
+        self._filters = state[0]
+        self.figures = figures
+        self._show(figures)
         self.perr.stale = True
         self._refresh_perr_if_shown()
-        self.last_refresh_ms = (time.perf_counter() - started) * 1000
+        self.last_refresh_ms = (time.perf_counter() - self._refresh_started) * 1000
+
+    def _refused(self, message: str) -> None:
+        self._reading = None
+        self.banner.show_message(message)
 
     def _refresh_perr_if_shown(self) -> None:
         if self.tabs.currentWidget() is not self.perr or not self.perr.stale:
@@ -799,7 +835,12 @@ class DashboardPage(QWidget):
         if self._filters is None:
             self.perr.refresh([])
             return
-        self.perr.refresh(indicators.perr_view(self.db, self._filters, _today()))
+        filters, today = self._filters, _today()
+        self.perr_reader.read(lambda db: indicators.perr_view(db, filters, today))
+
+    def _perr_answered(self, nodes: list[dict[str, Any]]) -> None:
+        if not self.db.closed:   # the window may be closing
+            self.perr.refresh(nodes)
 
     def activate(self) -> None:
         self.refresh_filters()

@@ -36,6 +36,7 @@ from perr_desktop.services import privacy
 from perr_desktop.settings import Settings
 from perr_desktop.ui.style import set_role
 from perr_desktop.ui.widgets import heading, hint, reporting, short_date, show_error
+from perr_desktop.ui.worker import BackgroundReader, change_mark
 
 # -- right of access ----------------------------------------------------------------------
 
@@ -336,27 +337,36 @@ class RetentionBanner(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.label, 1)
         layout.addWidget(self.button)
+        self.hide()  # until the question is answered
+        # The question reads ten years of attendance: off the GUI thread.
+        self.reader = BackgroundReader(db.path, self)
+        self.reader.answered.connect(self._answered)
         self.refresh()
 
     def refresh(self, today: dt.date | None = None) -> None:
+        """Ask the question again, in the background, when something may have changed:
+        the People page asks each time it is shown."""
         if self.db.closed:
             return
         self.years = Settings.load().retention_years
-        # Read again only when something may have changed: the People page asks each
-        # time it is shown, and the question reads ten years of attendance.
-        conn = self.db.conn
-        state = (conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0],
-                 self.years, today or dt.date.today())
+        today = today or dt.date.today()
+        state = (change_mark(self.db), self.years, today)
         if state == getattr(self, "_state", None):
             return
         self._state = state
-        self.candidates = privacy.purge_candidates(self.db, self.years, today)
+        years = self.years
+        self.reader.read(lambda db: (years, privacy.purge_candidates(db, years, today)))
+
+    def _answered(self, answer: tuple[int, list[dict[str, Any]]]) -> None:
+        if self.db.closed:   # the window is closing
+            return
+        years, self.candidates = answer
         count = len(self.candidates)
         self.label.setText(ngettext(
             "%(count)d person inactive for more than %(years)s still has contact details: "
             "erase them?",
             "%(count)d people inactive for more than %(years)s still have contact details: "
-            "erase them?", count) % {"count": count, "years": _years(self.years)})
+            "erase them?", count) % {"count": count, "years": _years(years)})
         self.button.setAccessibleDescription(self.label.text())
         self.setVisible(count > 0)
 

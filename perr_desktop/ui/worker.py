@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, Qt, QThread, Signal
+from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from perr_desktop.errors import UserError
@@ -91,3 +91,119 @@ def run_with_progress(parent: QWidget | None, db_path: Path | None, title: str,
     if "error" in outcome:
         raise UserError(outcome["error"])
     return outcome.get("result")
+
+
+# -- reading in the background -----------------------------------------------------------
+
+def change_mark(db) -> tuple[int, int]:
+    """What changes when anything is written to ``db``, by this connection (its
+    ``total_changes``) or another one (``PRAGMA data_version``): figures read for one
+    mark need not be read again while it stays the same."""
+    conn = db.conn
+    return conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0]
+
+
+class _ReadThread(QThread):
+    answered = Signal(int, object)
+    refused = Signal(int, str)
+    crashed = Signal(object)  # a bug: re-raised on the GUI thread
+
+    def __init__(self, db_path: Path, work: Callable[[Any], Any], number: int) -> None:
+        super().__init__()
+        self.db_path, self.work, self.number = db_path, work, number
+
+    def run(self) -> None:  # in the thread, with its own connection
+        from perr_desktop.storage.database import open_as_is
+
+        try:
+            with open_as_is(self.db_path) as db:
+                result = self.work(db)
+        except UserError as exc:
+            self.refused.emit(self.number, exc.message)
+        except Exception as exc:
+            self.crashed.emit(exc)
+        else:
+            self.answered.emit(self.number, result)
+
+
+class _Reaper(QObject):
+    """Lets go of each reading thread on the GUI thread, once it has finished."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.running: set[_ReadThread] = set()
+
+    def reap(self) -> None:
+        for thread in [t for t in self.running if t.isFinished()]:
+            thread.wait()
+            self.running.discard(thread)
+            thread.deleteLater()
+
+
+_reaper: _Reaper | None = None
+
+
+def wait_for_readers() -> None:
+    """Let every background read end (before quitting: a thread still running when the
+    program ends would abort it; at the end of a test)."""
+    if _reaper is not None:
+        for thread in list(_reaper.running):
+            thread.wait()
+        _reaper.reap()
+
+
+class BackgroundReader(QObject):
+    """Reading work off the GUI thread, for what may appear a moment later (the
+    dashboard's figures, the retention banner of the People page): the window never
+    waits for a query over ten years of data (issue 7).
+
+    :meth:`read` runs ``work(db)`` in a thread, with its own connection to the same file
+    (SQLite in WAL mode: reading never blocks the window's writes); :attr:`answered`
+    brings its result back on the GUI thread, :attr:`refused` the sentence of a
+    UserError. A newer read supersedes an older one, whose answer is dropped; so does
+    the reader's deletion (its page closed)."""
+
+    answered = Signal(object)
+    refused = Signal(str)
+
+    def __init__(self, db_path: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.db_path = Path(db_path)
+        self._number = 0
+        self.busy = False
+
+    def read(self, work: Callable[[Any], Any]) -> None:
+        global _reaper
+        if _reaper is None:
+            _reaper = _Reaper()
+        self._number += 1
+        thread = _ReadThread(self.db_path, work, self._number)
+        thread.answered.connect(self._answered)
+        thread.refused.connect(self._refused)
+        thread.crashed.connect(self._crashed)
+        thread.finished.connect(_reaper.reap)
+        _reaper.running.add(thread)
+        self.busy = True
+        thread.start(QThread.Priority.LowPriority)
+
+    def _answered(self, number: int, result: Any) -> None:
+        if number == self._number:
+            self.busy = False
+            self.answered.emit(result)
+
+    def _refused(self, number: int, message: str) -> None:
+        if number == self._number:
+            self.busy = False
+            self.refused.emit(message)
+
+    def _crashed(self, exc: BaseException) -> None:
+        self.busy = False
+        raise exc  # a bug in the work: on the GUI thread, traceback and all
+
+    def wait(self) -> None:
+        """Until the latest read has answered (tests and benchmarks)."""
+        from PySide6.QtCore import QCoreApplication, QDeadlineTimer
+
+        deadline = QDeadlineTimer(30_000)
+        while self.busy and not deadline.hasExpired():
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)

@@ -75,3 +75,11 @@ def live_event_loop(qapp):
         qapp.exec()
         assert _event_loops_run()
     yield
+@pytest.fixture(autouse=True)
+def _background_reads_end():
+    """No background read (ui/worker.BackgroundReader) outlives its test: its file is
+    removed with the test's folder, and a thread still running at exit aborts Python."""
+    yield
+    from perr_desktop.ui.worker import wait_for_readers
+
+    wait_for_readers()

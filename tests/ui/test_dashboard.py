@@ -72,7 +72,14 @@ def window(make_window, data):
 
 @pytest.fixture
 def page(window) -> DashboardPage:
+    window.dashboard.reader.wait()
     return window.dashboard
+
+
+def set_period(page: DashboardPage, *args, **kwargs) -> None:
+    """Choose the period, then wait for its figures (computed in the background)."""
+    page.set_period(*args, **kwargs)
+    page.reader.wait()
 
 
 def figures(db, filters: Filters) -> dict:
@@ -107,7 +114,9 @@ def expected_tiles(f: dict) -> dict[str, str]:
 
 
 def shows(page: DashboardPage, db, filters: Filters) -> dict:
-    """The page shows exactly the figures of ``compute`` for ``filters``."""
+    """The page shows exactly the figures of ``compute`` for ``filters`` (once its
+    background read has answered)."""
+    page.reader.wait()
     expected = figures(db, filters)
     assert page.figures == expected
     assert tile_values(page) == expected_tiles(expected)
@@ -163,7 +172,7 @@ def test_the_figures_follow_every_filter(qtbot, data, page):
 
 def test_tiles_explain_themselves_and_say_their_detail(qtbot, data, page):
     db, _ids = data
-    page.set_period(dashboard.YEAR, year=2025)
+    set_period(page, dashboard.YEAR, year=2025)
     f = figures(db, Filters.year(2025))
     assert page.tiles["women"].toolTip() == _(dashboard.EXPLAIN["women"])
     assert page.tiles["observations"].detail.text() == _(
@@ -176,13 +185,13 @@ def test_tiles_explain_themselves_and_say_their_detail(qtbot, data, page):
         "start": i18n.format_date(dt.date(2025, 1, 1)),
         "end": i18n.format_date(dt.date(2025, 12, 31))} in page.summary.text()
     # 2026 is not over on 1 March 2026: the summary says so.
-    page.set_period(dashboard.YEAR, year=2026)
+    set_period(page, dashboard.YEAR, year=2026)
     assert i18n.format_date(TODAY) in page.summary.text()
 
 
 def test_charts_show_labels_not_codes(qtbot, data, page):
     db, _ids = data
-    page.set_period(dashboard.YEAR, year=2025)
+    set_period(page, dashboard.YEAR, year=2025)
     f = page.figures
     cards = page.cards
     kinds = reference.vocabulary_labels(db, "meeting_kind")
@@ -225,7 +234,8 @@ def test_a_share_that_cannot_be_computed_is_a_dash(qtbot, db, settings):
     meetings.plan_meeting(db, council, "pleniere", "Plénière sans appel", "2025-05-12T18:00",
                           invite_members=False)
     page = show(qtbot, DashboardPage(db, settings))
-    page.set_period(dashboard.YEAR, year=2025)
+    page.reader.wait()
+    set_period(page, dashboard.YEAR, year=2025)
     assert page.tiles["held"].value_text() == "1"
     for key in ("women", "young", "residents", "attendance"):
         assert page.tiles[key].value_text() == "—", key
@@ -238,7 +248,7 @@ def test_a_share_that_cannot_be_computed_is_a_dash(qtbot, db, settings):
 
 
 def test_a_period_without_anything_says_so(qtbot, data, page):
-    page.set_period(dashboard.YEAR, year=2023)
+    set_period(page, dashboard.YEAR, year=2023)
     assert page.empty.isVisible()
     assert page.empty.text().startswith(_(
         "Nothing took place in this period for these councils: no meeting, no walking "
@@ -246,12 +256,13 @@ def test_a_period_without_anything_says_so(qtbot, data, page):
     assert "2024, 2025, 2026" in page.empty.text()
     assert not page.tile_grid.isVisible()
     assert not any(card.isVisible() for card in page.cards.values())
-    page.set_period(dashboard.YEAR, year=2025)
+    set_period(page, dashboard.YEAR, year=2025)
     assert not page.empty.isVisible() and page.tile_grid.isVisible()
 
 
 def test_no_council_yet(qtbot, db, settings):
     page = show(qtbot, DashboardPage(db, settings))
+    page.reader.wait()
     assert page.empty.isVisible()
     assert page.empty.text() == _(
         "No council yet: create the councils on the Councils page, then plan their "
@@ -259,17 +270,17 @@ def test_no_council_yet(qtbot, db, settings):
 
 
 def test_dates_the_wrong_way_round_are_refused_in_one_sentence(qtbot, data, page):
-    page.set_period(dashboard.DATES, start=dt.date(2025, 6, 1), end=dt.date(2025, 5, 1))
+    set_period(page, dashboard.DATES, start=dt.date(2025, 6, 1), end=dt.date(2025, 5, 1))
     assert page.banner.isVisible()
     assert page.banner.text() == _("The last day comes before the first day: change one "
                                    "of the dates.")
     assert page.figures is None
-    page.set_period(dashboard.DATES, start=dt.date(2025, 1, 1), end=dt.date(2025, 5, 1))
+    set_period(page, dashboard.DATES, start=dt.date(2025, 1, 1), end=dt.date(2025, 5, 1))
     assert not page.banner.isVisible() and page.figures is not None
 
 
 def test_every_control_is_named(qtbot, data, page):
-    page.set_period(dashboard.YEAR, year=2025)
+    set_period(page, dashboard.YEAR, year=2025)
     assert visible_controls(page) >= 3
     assert unnamed_controls(page) == []
     page.tabs.setCurrentWidget(page.perr)
@@ -278,7 +289,7 @@ def test_every_control_is_named(qtbot, data, page):
 
 def test_a_chart_of_the_dashboard_is_copied_and_saved(qtbot, data, page, monkeypatch,
                                                       tmp_path):
-    page.set_period(dashboard.YEAR, year=2025)
+    set_period(page, dashboard.YEAR, year=2025)
     card = page.cards["themes"]
     page.scroll.ensureWidgetVisible(card)
     QGuiApplication.clipboard().clear()
@@ -308,9 +319,10 @@ def node_index(view, code: str):
 
 def test_the_perr_view_marks_what_was_not_worked_on(qtbot, data, page, qtmodeltester):
     db, _ids = data
-    page.set_period(dashboard.YEAR, year=2025)
+    set_period(page, dashboard.YEAR, year=2025)
     qtbot.mouseClick(page.tabs.tabBar(), LEFT,
                      pos=page.tabs.tabBar().tabRect(1).center())
+    page.perr_reader.wait()                  # the tree is read in the background
     view = page.perr
     assert page.tabs.currentWidget() is view
     qtmodeltester.check(view.model)
@@ -363,8 +375,9 @@ def test_the_perr_view_marks_what_was_not_worked_on(qtbot, data, page, qtmodelte
 
 def test_the_perr_view_lists_what_was_done_and_opens_it(qtbot, data, window, page):
     _db, ids = data
-    page.set_period(dashboard.YEAR, year=2025)
+    set_period(page, dashboard.YEAR, year=2025)
     page.tabs.setCurrentWidget(page.perr)
+    page.perr_reader.wait()
     view = page.perr
     view.select("R3")
     assert view.current_code() == "R3"
@@ -430,7 +443,7 @@ def test_export_attendance_anonymised_for_one_council(qtbot, data, window, page,
                                                       monkeypatch, tmp_path):
     db, ids = data
     tick(page, ids["A"])
-    page.set_period(dashboard.YEAR, year=2025)
+    set_period(page, dashboard.YEAR, year=2025)
     asked = []
 
     def check_and_fill(dialog: ExportDialog) -> None:
@@ -524,7 +537,7 @@ def annual(monkeypatch):
 def test_the_annual_report_for_the_chosen_councils(qtbot, data, page, modals, annual):
     _db, ids = data
     tick(page, ids["A"])
-    page.set_period(dashboard.YEAR, year=2025)
+    set_period(page, dashboard.YEAR, year=2025)
     previews = []
 
     def options(dialog: AnnualReportDialog) -> None:
@@ -545,7 +558,7 @@ def test_the_annual_report_for_the_chosen_councils(qtbot, data, page, modals, an
 
 def test_the_annual_report_for_every_council_and_a_refusal(qtbot, data, page, modals,
                                                            annual):
-    page.set_period(dashboard.YEAR, year=2025)
+    set_period(page, dashboard.YEAR, year=2025)
     modals.expect(lambda d: ok_button(d).click(), AnnualReportDialog)
     modals.expect(lambda preview: None, PdfPreview)
     qtbot.mouseClick(page.report_button, LEFT)
@@ -594,11 +607,93 @@ def test_councils_are_ticked_in_a_menu_that_stays_open(qtbot, data, page):
     action = page.councils.council_actions[ids["A"]]
     menu.setActiveAction(action)
     qtbot.keyClick(menu, Qt.Key.Key_Space)
-    # Ticked, the figures shown at once, and the menu still open for another council.
+    # Ticked, the figures shown once read, and the menu still open for another council.
     assert action.isChecked() and menu.isVisible()
+    page.reader.wait()
     assert page.figures == figures(db, page.current_filters())
     assert page.current_filters().council_ids == (ids["A"],)
     qtbot.mouseClick(menu, LEFT, pos=menu.actionGeometry(page.councils.all_action).center())
     assert page.councils.selected() is None and menu.isVisible()
     qtbot.keyClick(menu, Qt.Key.Key_Escape)
     assert not menu.isVisible()
+
+
+# -- off the GUI thread ------------------------------------------------------------------
+
+def test_the_figures_are_computed_off_the_gui_thread_and_only_when_needed(
+        qtbot, data, window, page, monkeypatch):
+    """Ten years of data take a tenth of a second to count: the window never waits for
+    it, and coming back to the page with nothing changed counts nothing again."""
+    import threading
+
+    db, ids = data
+    on_gui_thread: list[bool] = []
+    real = indicators.compute
+
+    def compute(*args, **kwargs):
+        on_gui_thread.append(threading.current_thread() is threading.main_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(indicators, "compute", compute)
+    set_period(page, dashboard.YEAR, year=2025)
+    assert on_gui_thread == [False]
+    window.go_to(0)
+    window.go_to(window.pages.index(window.dashboard))
+    page.reader.wait()
+    assert on_gui_thread == [False]                 # nothing changed: nothing counted
+    meetings.plan_meeting(db, ids["A"], "pleniere", "Plénière de juin", "2025-06-12T18:00",
+                          invite_members=False)
+    window.go_to(0)
+    window.go_to(window.pages.index(window.dashboard))
+    assert page.summary.text() == _("Computing the figures…")
+    page.reader.wait()
+    assert on_gui_thread == [False, False]          # a meeting more: counted again
+    shows(page, db, Filters.year(2025))
+
+
+def test_only_the_figures_of_the_last_change_are_shown(qtbot, data, page, monkeypatch):
+    """Two changes in a row: the answer to the first, arriving last, is dropped."""
+    import threading
+
+    from perr_desktop.ui.worker import wait_for_readers
+
+    db, _ids = data
+    release = threading.Event()
+    real = indicators.compute
+
+    def compute(db_, filters, today):
+        if filters.start.year == 2025:      # the first change answers late
+            release.wait(10)
+        return real(db_, filters, today)
+
+    monkeypatch.setattr(indicators, "compute", compute)
+    page.set_period(dashboard.YEAR, year=2025)
+    page.set_period(dashboard.YEAR, year=2024)
+    page.reader.wait()                       # the second change's answer
+    release.set()
+    wait_for_readers()
+    qtbot.wait(50)                           # the first answer delivered, and dropped
+    shows(page, db, Filters.year(2024))
+    assert "2024" in page.summary.text()
+
+
+def test_figures_arriving_after_the_window_closed_its_database_are_dropped(
+        qtbot, data, page, monkeypatch):
+    """Opening the demonstration or restoring a backup closes the database while the
+    page may still be counting: the late answer changes nothing and raises nothing."""
+    import threading
+
+    from perr_desktop.ui.worker import wait_for_readers
+
+    db, _ids = data
+    release = threading.Event()
+    real = indicators.compute
+    monkeypatch.setattr(indicators, "compute",
+                        lambda *args: release.wait(10) and real(*args))
+    shown = page.figures
+    page.set_period(dashboard.YEAR, year=2024)   # not waited for: still counting
+    db.close()
+    release.set()
+    wait_for_readers()
+    qtbot.wait(50)                          # delivered: dropped, no exception raised
+    assert page.figures is shown

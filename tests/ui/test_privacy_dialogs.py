@@ -56,6 +56,7 @@ def people_page(make_window, db):
     window = make_window(db)
     window.go_to(window.pages.index(window.people))
     assert window.current_page() is window.people
+    window.people.retention.reader.wait()   # its question is answered in the background
     return window.people
 
 
@@ -212,6 +213,7 @@ def test_retention_banner_proposes_and_purges_the_ticked_people(qtbot, make_wind
     assert people.get_person(db, former[0])["email"] == ""
     assert people.get_person(db, former[1])["email"] == "ines@exemple.fr"
     assert people.get_person(db, former[0])["name"] == "Daniel Dupont"
+    banner.reader.wait()
     assert banner.isVisible() and len(banner.candidates) == 1
 
 
@@ -260,3 +262,24 @@ def test_consent_is_shown_on_each_person_and_in_the_list(qtbot, make_window, db)
     click_row(qtbot, page.view, row)
     assert page.form.consent_date.iso() == "2024-01-10"
     assert page.form.consent_contact.isChecked() and not page.form.consent_photos.isChecked()
+
+
+def test_the_retention_question_is_asked_off_the_gui_thread(qtbot, make_window, db, former,
+                                                            monkeypatch):
+    """It reads ten years of attendance: the People page opens without waiting for it,
+    and shows the banner when the answer comes."""
+    import threading
+
+    asked_on: list[bool] = []
+    real = privacy.purge_candidates
+
+    def purge_candidates(*args, **kwargs):
+        asked_on.append(threading.current_thread() is threading.main_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(privacy, "purge_candidates", purge_candidates)
+    page = people_page(make_window, db)
+    assert asked_on == [False]
+    assert page.retention.isVisible() and len(page.retention.candidates) == 2
+    page.retention.refresh()                  # nothing changed: not asked again
+    assert not page.retention.reader.busy and asked_on == [False]
