@@ -9,6 +9,7 @@ later meeting that discussed it (``action_updates``).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -269,12 +270,15 @@ def outstanding_actions(db, meeting_id: str) -> list[dict[str, Any]]:
     updates = {u["action_id"]: u for u in db.query(
         "SELECT * FROM action_updates WHERE meeting_id = ? AND deleted_at IS NULL",
         (meeting_id,))}
-    # Where each action stood before this meeting: its latest earlier follow-up.
+    # Where each action stood before this meeting: its latest earlier follow-up (of
+    # these actions only: ten years of follow-ups of every council otherwise).
     earlier = {u["action_id"]: u["status"] for u in db.query(
         """SELECT u.action_id, u.status FROM action_updates u
            JOIN meetings m ON m.id = u.meeting_id
            WHERE u.deleted_at IS NULL AND m.deleted_at IS NULL AND m.starts_at < ?
-           ORDER BY m.starts_at""", (meeting["starts_at"],))}
+             AND u.action_id IN (SELECT value FROM json_each(?))
+           ORDER BY m.starts_at""",
+        (meeting["starts_at"], json.dumps([row["id"] for row in rows])))}
     day = meeting["starts_at"][:10]
     listed = []
     for row in rows:

@@ -729,9 +729,11 @@ class ChartCard(QFrame):
         toggle.triggered.connect(self.numbers_button.toggle)
         chart.extra_actions.append(toggle)
 
+        # The table gets its model when first shown: a hidden table sized to its contents
+        # still measures every cell at each change (fourteen cards: half the time the
+        # dashboard took to show its first figures, issue 7).
         self.model = ChartTableModel(chart, self)
         self.table = QTableView()
-        self.table.setModel(self.model)
         self.table.setAccessibleName(_("Figures — %(title)s") % {"title": chart.title})
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -774,6 +776,8 @@ class ChartCard(QFrame):
         self.chart.setVisible(not numbers)
         self.table.setVisible(numbers)
         if numbers:
+            if self.table.model() is None:
+                self.table.setModel(self.model)
             # The labels take the width of the card, the numbers what they need.
             if self.model.columnCount():
                 self.table.horizontalHeader().setSectionResizeMode(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from PySide6.QtCore import QDate, QEvent, QLocale, QObject, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QSizePolicy,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -304,6 +305,57 @@ class FormDialog(QDialog):
             self.banner.show_message(exc.message)
             return
         self.accept()
+
+
+class LazyTabs(QTabWidget):
+    """Tabs whose pages are built the first time they are shown or asked for: a walk's
+    six tabs, a meeting's four, cost one when the page opens (issue 7).
+
+    ``add(name, text, factory)`` puts an empty stand-in under the tab; :meth:`page`
+    (by name or index) builds the page there, in place, and returns it; :attr:`built`
+    says so, for its signals to be connected. A detail exposes its pages with
+    :func:`tab_page`."""
+
+    built = Signal(str, QWidget)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._names: list[str] = []
+        self._factories: dict[str, Callable[[], QWidget]] = {}
+        self._pages: dict[str, QWidget] = {}
+
+    def add(self, name: str, text: str, factory: Callable[[], QWidget]) -> None:
+        self._names.append(name)
+        self._factories[name] = factory
+        self.addTab(QWidget(), text)
+
+    def page(self, key: str | int) -> QWidget:
+        name = self._names[key] if isinstance(key, int) else key
+        page = self._pages.get(name)
+        if page is None:
+            page = self._pages[name] = self._factories[name]()
+            index = self._names.index(name)
+            current = self.currentIndex()
+            with QSignalBlocker(self):
+                stand_in, text = self.widget(index), self.tabText(index)
+                self.removeTab(index)
+                self.insertTab(index, page, text)
+                self.setCurrentIndex(current)
+            stand_in.deleteLater()
+            self.built.emit(name, page)
+        return page
+
+    def built_pages(self) -> list[QWidget]:
+        return [self._pages[name] for name in self._names if name in self._pages]
+
+    def current_name(self) -> str:
+        return self._names[self.currentIndex()]
+
+
+def tab_page(name: str) -> property:
+    """A detail's tab page, built when first asked for (the detail's ``tabs`` is a
+    :class:`LazyTabs`)."""
+    return property(lambda detail: detail.tabs.page(name))
 
 
 def list_and_detail(page: QWidget, parts: list, detail: QWidget, min_chars: int = 40,

@@ -559,3 +559,37 @@ def test_a_follow_up_resolved_stays_open_on_the_right(qtbot, db, page, data, mod
     assert page.detail.add_button.isEnabled()
     qtbot.mouseClick(page.open_only, LEFT)
     assert cell(page, door, 6) == status_label(db, "resolu")
+
+
+# -- a large list ---------------------------------------------------------------------------
+
+def test_a_large_list_is_read_off_the_gui_thread(qtbot, db, settings, data, monkeypatch):
+    """Ten years of follow-ups take a tenth of a second to read and sort: from
+    BACKGROUND_FROM on, the page asks in the background and keeps what it shows until
+    the answer comes, then shows it, selection and counts included."""
+    import threading
+
+    from perr_desktop.ui import followup as followup_module
+
+    monkeypatch.setattr(followup_module, "BACKGROUND_FROM", 1)
+    on_gui_thread: list[bool] = []
+    real = followups.list_ids
+
+    def list_ids(*args, **kwargs):
+        on_gui_thread.append(threading.current_thread() is threading.main_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(followups, "list_ids", list_ids)
+    page = show(qtbot, FollowupPage(db, settings), 1280, 800)
+    page.reader.wait()
+    assert names(page, data) == ["lamp", "dumping", "cars", "door", "porch_landlord",
+                                 "porch_city"]
+    assert page.count.text() == count_text(6, 3)
+    assert page.detail.followup_id == data["lamp"]
+    qtbot.mouseClick(page.open_only, LEFT)                  # closed ones too
+    assert len(listed(page)) == 6                           # the answer is not there yet
+    page.reader.wait()
+    assert len(listed(page)) == 8 and page.count.text() == count_text(8, 3)
+    qtbot.mouseClick(page.to_remind, LEFT)                  # the same list, filtered
+    assert sorted(names(page, data)) == ["cars", "dumping", "lamp"]
+    assert on_gui_thread == [False, False]

@@ -96,3 +96,48 @@ def test_a_councils_members_are_read_when_their_tab_is_shown(qtbot, settings, db
     assert read == [council]                       # nothing changed: not read again
     page.detail.refresh_members()                  # a change while shown: read at once
     assert read == [council, council]
+
+
+def test_a_details_tabs_are_built_when_first_looked_at(qtbot):
+    """A walk's six tabs, a meeting's four: only the one shown is built; another is
+    built in its place when shown or asked for, and keeps its title."""
+    from PySide6.QtWidgets import QLabel, QWidget
+
+    from perr_desktop.ui.widgets import LazyTabs
+
+    built: list[str] = []
+
+    def factory(name: str):
+        return lambda: built.append(name) or QLabel(name)
+
+    tabs = LazyTabs()
+    for name in ("info", "route", "photos"):
+        tabs.add(name, f"&{name.title()}", factory(name))
+    announced: list[tuple[str, QWidget]] = []
+    tabs.built.connect(lambda name, page: announced.append((name, page)))
+    show(qtbot, tabs)
+    assert built == [] and tabs.built_pages() == []
+    first = tabs.page(tabs.currentIndex())
+    assert built == ["info"] and tabs.currentWidget() is first
+    changed: list[int] = []
+    tabs.currentChanged.connect(changed.append)
+    photos = tabs.page("photos")                       # asked for, not shown
+    assert built == ["info", "photos"] and tabs.currentWidget() is first
+    assert changed == [] and tabs.tabText(2) == "&Photos" and tabs.widget(2) is photos
+    assert announced == [("info", first), ("photos", photos)]
+    tabs.setCurrentWidget(photos)
+    assert tabs.current_name() == "photos" and tabs.page("photos") is photos
+    assert tabs.built_pages() == [first, photos]
+
+
+def test_the_walks_page_builds_only_the_tab_it_shows(qtbot, make_window, db):
+    from perr_desktop.services import walks as walk_service
+
+    council = councils.create_council(db, "Ma Campagne", status="actif")
+    walk_service.create_walk(db, council, "Diagnostic de nuit", "2026-11-02", "nuit", "20:30")
+    window = make_window(db)
+    window.go_to(window.pages.index(window.walks))
+    detail = window.walks.detail
+    assert [type(t).__name__ for t in detail.tabs.built_pages()] == ["InfoTab"]
+    detail.tabs.setCurrentWidget(detail.photos)        # built, then loaded with the walk
+    assert detail.photos.walk_id == detail.walk_id is not None

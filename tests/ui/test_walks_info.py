@@ -226,3 +226,27 @@ def remove_button(tab: InfoTab) -> QPushButton:
 
 def role_label(tab: InfoTab, code: str) -> str:
     return tab.role.itemText(tab.role.findData(code))
+
+
+def test_the_directory_is_read_when_the_participant_list_is_used(qtbot, db, night, directory,
+                                                                 monkeypatch):
+    """Thousands of people after ten years: opening a walk does not read them; the list
+    is filled when first used, and again only when the directory changed."""
+    from perr_desktop.services import people as people_service
+
+    reads: list[int] = []
+    real = people_service.choices
+    monkeypatch.setattr(people_service, "choices",
+                        lambda db_: reads.append(1) or real(db_))
+    tab = show(qtbot, InfoTab(db), 900, 800)
+    tab.load(night)
+    assert reads == []
+    choose(qtbot, tab.person, directory["karim"])             # used: filled
+    assert reads == [1] and tab.person.currentText() == "Karim Benali (Logélia)"
+    tab.load(night)
+    choose(qtbot, tab.person, directory["helene"])            # unchanged: not read again
+    assert reads == [1]
+    people_service.create_person(db, first_name="Nadia", last_name="Kaci")
+    tab.load(night)
+    type_into(qtbot, tab.person, "")                          # changed: read again
+    assert reads == [1, 1] and tab.person.findText("Nadia Kaci") > 0

@@ -34,6 +34,7 @@ from perr_desktop.ui.meetings.planning import PlanTab
 from perr_desktop.ui.models import Column, LazyTableModel
 from perr_desktop.ui.style import set_role
 from perr_desktop.ui.widgets import (
+    LazyTabs,
     accessible,
     confirm,
     council_choices,
@@ -42,6 +43,7 @@ from perr_desktop.ui.widgets import (
     list_and_detail,
     reporting,
     resize_to_contents_when_shown,
+    tab_page,
 )
 
 
@@ -71,18 +73,16 @@ class MeetingDetail(QWidget):
         self.subtitle.setWordWrap(True)
         self.chip = QLabel()
         set_role(self.chip, "chip")
-        self.plan = PlanTab(db)
-        self.attendance = AttendanceTab(db)
-        self.minutes = MinutesTab(db)
-        self.documents = DocumentsTab(db)
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self.plan, _("&Preparation"))
-        self.tabs.addTab(self.attendance, _("A&ttendance"))
-        self.tabs.addTab(self.minutes, _("M&inutes"))
-        self.tabs.addTab(self.documents, _("&Documents"))
+        # Each tab is built when first looked at (LazyTabs): the page opens with one.
+        self.tabs = LazyTabs()
+        for name, text, factory in (
+                ("plan", _("&Preparation"), PlanTab), ("attendance", _("A&ttendance"),
+                                                        AttendanceTab),
+                ("minutes", _("M&inutes"), MinutesTab), ("documents", _("&Documents"),
+                                                          DocumentsTab)):
+            self.tabs.add(name, text, lambda factory=factory: factory(db))
+        self.tabs.built.connect(lambda _name, tab: tab.saved.connect(self._tab_saved))
         self.tabs.currentChanged.connect(self._tab_changed)
-        for tab in (self.plan, self.attendance, self.minutes, self.documents):
-            tab.saved.connect(self._tab_saved)
         head = QHBoxLayout()
         titles = QVBoxLayout()
         titles.addWidget(self.title)
@@ -94,6 +94,11 @@ class MeetingDetail(QWidget):
         layout.addLayout(head)
         layout.addWidget(self.tabs, 1)
         self._loaded: set[int] = set()
+
+    plan = tab_page("plan")
+    attendance = tab_page("attendance")
+    minutes = tab_page("minutes")
+    documents = tab_page("documents")
 
     def load(self, meeting_id: str | None) -> None:
         """Show a meeting; tabs fill when first looked at (opening stays instant)."""
@@ -126,10 +131,9 @@ class MeetingDetail(QWidget):
     def _tab_changed(self, index: int) -> None:
         if index in self._loaded:
             return
-        for tab in (self.plan, self.attendance, self.minutes, self.documents):
-            if hasattr(tab, "flush"):
-                tab.flush()
-        self.tabs.widget(index).load(self.meeting_id)
+        for tab in self.tabs.built_pages():
+            tab.flush()
+        self.tabs.page(index).load(self.meeting_id)
         self._loaded.add(index)
 
     def _tab_saved(self, record: dict[str, Any]) -> None:
@@ -142,8 +146,7 @@ class MeetingDetail(QWidget):
         self.saved.emit({"id": self.meeting_id})
 
     def flush(self) -> bool:
-        return all(tab.flush() for tab in (self.plan, self.attendance, self.minutes,
-                                           self.documents))
+        return all(tab.flush() for tab in self.tabs.built_pages())
 
 
 class MeetingsPage(QWidget):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QDate, QSignalBlocker, Qt, QTime, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -40,6 +42,26 @@ from perr_desktop.ui.widgets import (
     section,
 )
 
+
+class DirectoryCombo(QComboBox):
+    """An editable list of the directory's people, filled by ``fill`` the moment it is
+    used (focused, opened, typed in) rather than when its walk is shown."""
+
+    def __init__(self, fill: Callable[[], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._fill = fill
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        self._fill()
+        super().focusInEvent(event)
+
+    def showPopup(self) -> None:
+        self._fill()
+        super().showPopup()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        self._fill()
+        super().keyPressEvent(event)
 
 class InfoTab(QWidget):
     saved = Signal(dict)
@@ -106,7 +128,7 @@ class InfoTab(QWidget):
         configure_table(self.view, _("Participants"))
         self.view.setModel(self.model)
         self.view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.person = accessible(QComboBox(), _("Participant"),
+        self.person = accessible(DirectoryCombo(self._fill_directory), _("Participant"),
                                  _("Someone of the directory, or type a name"))
         self.person.setEditable(True)
         self.person.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -143,18 +165,27 @@ class InfoTab(QWidget):
         record = walks.require_walk(self.db, walk_id) if walk_id else None
         self.binder.load(record)
         self.model.refresh()
-        # The directory, to pick a participant from: filled again only when it changed
-        # (ten years make thousands of people, and each walk opened would read them all).
-        mark = people.directory_mark(self.db)
-        if mark != getattr(self, "_directory", None):
-            self._directory = mark
-            entries = [("", None)] + [
-                (name + (f" ({organisation})" if organisation else ""), person_id)
-                for person_id, name, organisation in people.choices(self.db)]
-            fill_combo(self.person, entries)
         with QSignalBlocker(self.person):
             self.person.setCurrentIndex(0)
+            self.person.setEditText("")
         self.setEnabled(record is not None)
+
+    def _fill_directory(self) -> None:
+        """The directory, to pick a participant from: read when the list is first used,
+        and again only when it changed (ten years make thousands of people: reading them
+        at each walk opened cost more than the rest of the page)."""
+        mark = people.directory_mark(self.db)
+        if mark == getattr(self, "_directory", None):
+            return
+        self._directory = mark
+        text = self.person.currentText()
+        entries = [("", None)] + [
+            (name + (f" ({organisation})" if organisation else ""), person_id)
+            for person_id, name, organisation in people.choices(self.db)]
+        with QSignalBlocker(self.person):
+            fill_combo(self.person, entries)
+            self.person.setCurrentIndex(0)
+            self.person.setEditText(text)
 
     def _save(self, changes: dict[str, Any]) -> dict[str, Any]:
         return walks.update_walk(self.db, self.walk_id, **changes)

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QTableView,
-    QTabWidget,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
@@ -37,6 +36,7 @@ from perr_desktop.ui.walks.photos import PhotosTab
 from perr_desktop.ui.walks.route import RouteTab
 from perr_desktop.ui.widgets import (
     FormDialog,
+    LazyTabs,
     accessible,
     add_row,
     confirm,
@@ -49,6 +49,7 @@ from perr_desktop.ui.widgets import (
     resize_to_contents_when_shown,
     set_combo_data,
     short_date,
+    tab_page,
 )
 
 
@@ -130,19 +131,16 @@ class WalkDetail(QWidget):
         self.subtitle = QLabel()
         set_role(self.subtitle, "hint")
         self.subtitle.setWordWrap(True)
-        self.info = InfoTab(db)
-        self.route = RouteTab(db)
-        self.observations = ObservationsTab(db)
-        self.photos = PhotosTab(db)
-        self.compare = CompareTab(db)
-        self.documents = WalkDocumentsTab(db)
-        self.tabs = QTabWidget()
-        for tab, text in ((self.info, _("&Walk")), (self.route, _("&Route and plan")),
-                          (self.observations, _("&Observations")), (self.photos, _("P&hotos")),
-                          (self.compare, _("Before / a&fter")),
-                          (self.documents, _("&Documents"))):
-            self.tabs.addTab(tab, text)
-            tab.saved.connect(self._tab_saved)
+        # Each tab is built when first looked at (LazyTabs): the page opens with one.
+        self.tabs = LazyTabs()
+        for name, text, factory in (
+                ("info", _("&Walk"), InfoTab), ("route", _("&Route and plan"), RouteTab),
+                ("observations", _("&Observations"), ObservationsTab),
+                ("photos", _("P&hotos"), PhotosTab),
+                ("compare", _("Before / a&fter"), CompareTab),
+                ("documents", _("&Documents"), WalkDocumentsTab)):
+            self.tabs.add(name, text, lambda factory=factory: factory(db))
+        self.tabs.built.connect(lambda _name, tab: tab.saved.connect(self._tab_saved))
         self.tabs.currentChanged.connect(self._tab_changed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -151,10 +149,12 @@ class WalkDetail(QWidget):
         layout.addWidget(self.tabs, 1)
         self._loaded: set[int] = set()
 
-    @property
-    def _tabs(self):
-        return (self.info, self.route, self.observations, self.photos, self.compare,
-                self.documents)
+    info = tab_page("info")
+    route = tab_page("route")
+    observations = tab_page("observations")
+    photos = tab_page("photos")
+    compare = tab_page("compare")
+    documents = tab_page("documents")
 
     def load(self, walk_id: str | None) -> None:
         self.flush()
@@ -181,9 +181,9 @@ class WalkDetail(QWidget):
     def _tab_changed(self, index: int) -> None:
         if index in self._loaded:
             return
-        for tab in self._tabs:
+        for tab in self.tabs.built_pages():
             tab.flush()
-        self.tabs.widget(index).load(self.walk_id)
+        self.tabs.page(index).load(self.walk_id)
         self._loaded.add(index)
 
     def _tab_saved(self, record: dict[str, Any]) -> None:
@@ -195,7 +195,7 @@ class WalkDetail(QWidget):
         self.saved.emit({"id": self.walk_id})
 
     def flush(self) -> bool:
-        return all(tab.flush() for tab in self._tabs)
+        return all(tab.flush() for tab in self.tabs.built_pages())
 
 
 class WalksPage(QWidget):
@@ -297,7 +297,7 @@ class WalksPage(QWidget):
         self.saved.emit(record)
 
     def new_record(self) -> None:
-        if self.detail.tabs.currentWidget() is self.detail.observations and self.detail.walk_id:
+        if self.detail.tabs.current_name() == "observations" and self.detail.walk_id:
             self.detail.observations.new_record()
             return
         dialog = NewWalkDialog(self.db, self, self.council_filter.currentData()
