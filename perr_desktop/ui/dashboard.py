@@ -14,11 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QDate, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QGuiApplication, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -276,7 +276,14 @@ class ResponsiveGrid(QWidget):
 
     def add(self, widget: QWidget) -> QWidget:
         self.items.append(widget)
-        self.relayout(force=True)
+        if self.columns and self.placed == self.items[:-1]:
+            # At the end of what is placed: no need to place the others again (fourteen
+            # charts added one by one would be placed 105 times).
+            n = len(self.placed)
+            self.grid.addWidget(widget, n // self.columns, n % self.columns)
+            self.placed = [*self.placed, widget]
+        else:
+            self.relayout(force=True)
         return widget
 
     def relayout(self, force: bool = False) -> None:
@@ -551,43 +558,7 @@ class DashboardPage(QWidget):
         self.figures_layout.setContentsMargins(0, 6, 8, 8)
         self.figures_layout.addWidget(self.empty)
         self.figures_layout.addWidget(self.tile_grid)
-        self._section(_("Meetings"), [
-            ("per_month", LineChart(_("Meetings per month"),
-                                    _("No meeting held in this period."))),
-            ("by_kind", BarChart(_("Meetings by kind"), _("No meeting held in this period."))),
-            ("participants_month", LineChart(_("Participants per month"),
-                                             _("No participant recorded in this period."))),
-            ("average_kind", BarChart(_("Participants per meeting, by kind (average)"),
-                                      _("No participant recorded in this period."))),
-        ])
-        self._section(_("Who takes part"), [
-            ("gender", BarChart(_("Women and men"),
-                                _("No participant recorded in this period."))),
-            ("ages", BarChart(_("Age"), _("No participant recorded in this period."))),
-            ("residence", BarChart(_("Residents and partners"),
-                                   _("No participant recorded in this period."))),
-            ("new_returning", BarChart(_("Newcomers and returning participants"),
-                                       _("No participant recorded in this period."))),
-        ])
-        self._section(_("Members and actions"), [
-            ("member_status", BarChart(_("Attendance of the members called"),
-                                       _("No member attendance recorded in this period."))),
-            ("by_council", BarChart(_("Member attendance rate by council"),
-                                    _("No member attendance recorded in this period."),
-                                    value_format=percent, maximum=1, track=True)),
-            ("action_status", BarChart(_("Actions decided in the period, by status"),
-                                       _("No action decided in this period."))),
-        ])
-        self._section(_("Walking diagnostics"), [
-            ("themes", BarChart(_("Observations by theme"),
-                                _("No observation in this period."))),
-            ("followups", BarChart(_("Follow-ups by status"),
-                                   _("No follow-up for the observations of this period."))),
-            ("delays", BarChart(_("Median time from sending to resolution, by body"),
-                                _("No follow-up resolved in this period."),
-                                value_format=days)),
-        ])
-        self.figures_layout.addStretch(1)
+        self.figures_layout.addStretch(1)   # the charts come before it (_build_charts)
         self.scroll = QScrollArea()
         self.scroll.setWidget(body)
         self.scroll.setWidgetResizable(True)
@@ -642,6 +613,8 @@ class DashboardPage(QWidget):
             self.councils.set_selected([settings.default_council_id], notify=False)
         self._default_period()
         self.refresh()
+        self._pending_sections = self._chart_sections()
+        QTimer.singleShot(0, self, self._build_next_section)
 
     # -- building ------------------------------------------------------------------------
 
@@ -657,6 +630,69 @@ class DashboardPage(QWidget):
         edit.setDisplayFormat(qt_date_format())
         return edit
 
+    def _chart_sections(self) -> list[Callable[[], None]]:
+        """The four sections of charts, each built by one call."""
+        return [
+            lambda: self._section(_("Meetings"), [
+                ("per_month", LineChart(_("Meetings per month"),
+                                        _("No meeting held in this period."))),
+                ("by_kind", BarChart(_("Meetings by kind"), _("No meeting held in this period."))),
+                ("participants_month", LineChart(_("Participants per month"),
+                                                 _("No participant recorded in this period."))),
+                ("average_kind", BarChart(_("Participants per meeting, by kind (average)"),
+                                          _("No participant recorded in this period."))),
+            ]),
+            lambda: self._section(_("Who takes part"), [
+                ("gender", BarChart(_("Women and men"),
+                                    _("No participant recorded in this period."))),
+                ("ages", BarChart(_("Age"), _("No participant recorded in this period."))),
+                ("residence", BarChart(_("Residents and partners"),
+                                       _("No participant recorded in this period."))),
+                ("new_returning", BarChart(_("Newcomers and returning participants"),
+                                           _("No participant recorded in this period."))),
+            ]),
+            lambda: self._section(_("Members and actions"), [
+                ("member_status", BarChart(_("Attendance of the members called"),
+                                           _("No member attendance recorded in this period."))),
+                ("by_council", BarChart(_("Member attendance rate by council"),
+                                        _("No member attendance recorded in this period."),
+                                        value_format=percent, maximum=1, track=True)),
+                ("action_status", BarChart(_("Actions decided in the period, by status"),
+                                           _("No action decided in this period."))),
+            ]),
+            lambda: self._section(_("Walking diagnostics"), [
+                ("themes", BarChart(_("Observations by theme"),
+                                    _("No observation in this period."))),
+                ("followups", BarChart(_("Follow-ups by status"),
+                                       _("No follow-up for the observations of this period."))),
+                ("delays", BarChart(_("Median time from sending to resolution, by body"),
+                                    _("No follow-up resolved in this period."),
+                                    value_format=days)),
+            ]),
+        ]
+
+    def _build_next_section(self) -> None:
+        """One section of charts per turn of the event loop, just after the page first
+        shows: its filters and key figures are on screen at once, and the window never
+        waits for the fourteen charts together (issue 7)."""
+        if self._pending_sections:
+            self._pending_sections.pop(0)()
+            self._follow_visibility()
+        if self._pending_sections:
+            QTimer.singleShot(0, self, self._build_next_section)
+
+    def _build_charts(self) -> None:
+        """Every section not built yet, now (figures to show)."""
+        while self._pending_sections:
+            self._pending_sections.pop(0)()
+        self._follow_visibility()
+
+    def _follow_visibility(self) -> None:
+        if self.tile_grid.isHidden():  # nothing to show at the moment
+            for label, grid in self.sections:
+                label.hide()
+                grid.hide()
+
     def _section(self, title: str, charts: list[tuple[str, Any]]) -> None:
         label = section(title)
         grid = ResponsiveGrid(item_chars=58, max_columns=2)
@@ -665,8 +701,9 @@ class DashboardPage(QWidget):
             chart.file_stem = lambda c=chart: self._file_stem(c.title)
             chart.about = self._about
             self.cards[key] = grid.add(card)
-        self.figures_layout.addWidget(label)
-        self.figures_layout.addWidget(grid)
+        # Before the stretch that ends the page.
+        self.figures_layout.insertWidget(self.figures_layout.count() - 1, label)
+        self.figures_layout.insertWidget(self.figures_layout.count() - 1, grid)
         self.sections.append((label, grid))
 
     def _about(self) -> str:
@@ -847,6 +884,7 @@ class DashboardPage(QWidget):
         self.refresh()
 
     def _show_nothing(self, message: str) -> None:
+        self._build_charts()
         self.empty.setText(message)
         self.empty.setVisible(bool(message))
         self.tile_grid.hide()
@@ -855,6 +893,7 @@ class DashboardPage(QWidget):
             grid.hide()
 
     def _show(self, figures: dict[str, Any]) -> None:
+        self._build_charts()
         f = self._filters
         today = _today()
         text = _("Figures %(period)s for %(councils)s") % {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from PySide6.QtCore import QDate, QSignalBlocker, Qt, QTimer, Signal
@@ -48,7 +49,13 @@ from perr_desktop.ui.widgets import (
 
 
 def when_text(row: dict[str, Any]) -> str:
-    start = dt.datetime.fromisoformat(row["starts_at"])
+    return _short_moment(row["starts_at"], i18n.get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _short_moment(starts_at: str, _language: str) -> str:
+    # The list shows each meeting's moment again at every paint: Babel formats it once.
+    start = dt.datetime.fromisoformat(starts_at)
     return f"{i18n.format_date(start.date(), 'short')} {i18n.format_time(start)}"
 
 
@@ -209,6 +216,10 @@ class MeetingsPage(QWidget):
         self.views = QTabWidget()
         self.views.addTab(self.view, _("&List"))
         self.views.addTab(self.calendar, _("M&onth"))
+        # The month is painted when shown (and again when shown after a change).
+        self._month: dict[str, list[dict[str, Any]]] = {}
+        self._month_stale = True
+        self.views.currentChanged.connect(lambda _i: self._paint_month_if_shown())
 
         self.detail = MeetingDetail(db, self)
         self.detail.saved.connect(self._detail_saved)
@@ -265,7 +276,8 @@ class MeetingsPage(QWidget):
         meeting_id = self.model.id_at(row) if row >= 0 else None
         if meeting_id != self.detail.meeting_id or select:
             self.detail.load(meeting_id)
-        self._paint_month()
+        self._month_stale = True
+        self._paint_month_if_shown()
         self._update_buttons()
 
     def _next_coming_row(self) -> int:
@@ -297,7 +309,12 @@ class MeetingsPage(QWidget):
 
     # -- month -----------------------------------------------------------------------
 
+    def _paint_month_if_shown(self) -> None:
+        if self._month_stale and self.views.currentWidget() is self.calendar:
+            self._paint_month()
+
     def _paint_month(self) -> None:
+        self._month_stale = False
         self.calendar.setDateTextFormat(QDate(), QTextCharFormat())
         year, month = self.calendar.yearShown(), self.calendar.monthShown()
         start = dt.date(year, month, 1)
@@ -306,7 +323,7 @@ class MeetingsPage(QWidget):
         bold.setFontWeight(QFont.Weight.Bold)
         bold.setBackground(QBrush(QColor("#dbe7f5")))
         bold.setForeground(QBrush(QColor("#1f3a5f")))
-        self._month: dict[str, list[dict[str, Any]]] = {}
+        self._month = {}
         for row in meetings.list_meetings(self.db, self.council_filter.currentData(),
                                           self.kind_filter.currentData(),
                                           start.isoformat(), end.isoformat()):
