@@ -472,3 +472,24 @@ def test_clicking_a_status_button_marks_the_selected_line(qtbot, db, meeting, ta
     assert statuses(db, meeting)[people_in_order(tab)[2]] == "excuse"
     assert selected_rows(tab) == [3]
     assert QApplication.focusWidget() is not None
+
+
+@POPUP
+def test_the_directory_is_read_for_suggestions_when_a_name_is_typed(qtbot, db, meeting, tab,
+                                                                    monkeypatch):
+    """Thousands of people after ten years: opening a meeting's attendance does not read
+    them; the walk-in field does, when first used, and again only after a change."""
+    from perr_desktop.services import people as people_service
+
+    reads: list[int] = []
+    real = people_service.choices
+    monkeypatch.setattr(people_service, "choices", lambda db_: reads.append(1) or real(db_))
+    person(db, "Bernard", "Durand", organisation="Logélia")
+    tab.load(meeting)
+    assert reads == []
+    type_into(qtbot, tab.walk_in, "dur")
+    assert reads == [1]
+    assert "Bernard Durand (Logélia)" in tab.completer.model().stringList()
+    tab.load(meeting)
+    type_into(qtbot, tab.walk_in, "ber")
+    assert reads == [1]                          # the directory did not change

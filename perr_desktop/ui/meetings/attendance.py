@@ -163,6 +163,9 @@ class AttendanceTab(QWidget):
         self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.walk_in.setCompleter(self.completer)
+        self.walk_in.installEventFilter(self)   # the suggestions are read on focus
+        self._directory: dict[str, str] = {}
+        self._directory_mark: tuple | None = None
         walk_in = QHBoxLayout()
         walk_in.addWidget(self.walk_in_gender)
         walk_in.addWidget(self.walk_in, 1)
@@ -238,7 +241,6 @@ class AttendanceTab(QWidget):
         self.refresh()
         if self.model.rowCount():
             self.view.selectRow(0)
-        self._fill_completer()
         for widget in (*self.buttons.values(), self.clear_button, self.absent_button,
                        self.walk_in, self.walk_in_gender, self.walk_in_button,
                        self.count_gender, self.count_age, self.count_qpv, self.count_first,
@@ -280,16 +282,18 @@ class AttendanceTab(QWidget):
         return "\n".join(lines)
 
     def _fill_completer(self) -> None:
-        if self.meeting_id is None:
+        """The directory's names, suggested as a walk-in's name is typed: read when the
+        field is first used, and again only when the directory changed (thousands of
+        people after ten years: reading them at each meeting opened cost more than the
+        rest of the tab)."""
+        mark = people.directory_mark(self.db)
+        if mark == self._directory_mark:
             return
-        rows = people.list_people(self.db)
-        self._directory = {}
-        names = []
-        for row in rows:
-            label = row["name"] + (f" ({row['organisation']})" if row["organisation"] else "")
-            self._directory[label] = row["id"]
-            names.append(label)
-        self.completer.setModel(QStringListModel(names, self.completer))
+        self._directory_mark = mark
+        self._directory.clear()
+        for person_id, name, organisation in people.choices(self.db):
+            self._directory[name + (f" ({organisation})" if organisation else "")] = person_id
+        self.completer.setModel(QStringListModel(list(self._directory), self.completer))
 
     def _selected_ids(self) -> list[str]:
         rows = sorted(i.row() for i in self.view.selectionModel().selectedRows())
@@ -343,6 +347,8 @@ class AttendanceTab(QWidget):
         self.view.selectRow(row)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.walk_in and event.type() == QEvent.Type.FocusIn:
+            self._fill_completer()
         if watched is self.view and event.type() == QEvent.Type.KeyPress:
             key_event: QKeyEvent = event
             modifiers = key_event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
@@ -377,6 +383,7 @@ class AttendanceTab(QWidget):
         if self.meeting_id is None or not text:
             return
         self.banner.clear_message()
+        self._fill_completer()
         try:
             person_id = self._directory.get(text)
             if person_id:
@@ -393,7 +400,7 @@ class AttendanceTab(QWidget):
         QTimer.singleShot(0, self.walk_in.clear)
         self.walk_in.clear()
         self.refresh()
-        self._fill_completer()
+        self._fill_completer()   # a new person in the directory: suggested next time
         row = self.model.row_of(person_id)
         if row >= 0:
             self.view.scrollTo(self.model.index(row, 0))

@@ -341,8 +341,20 @@ class WalksPage(QWidget):
                 self.saved.emit({"id": walk_id})
 
     def open_walk(self, walk_id: str) -> None:
-        self.council_filter.setCurrentIndex(0)
-        self.refresh(select=walk_id)
+        """Show one walk (from the dashboard, the follow-up, a search): selected in the
+        list of every council if it is there already (the window has just read it on
+        showing the page: ten years of walks are not read twice), else read again."""
+        row = self.model.row_of(walk_id) if self.council_filter.currentIndex() == 0 else -1
+        if row < 0:
+            self.council_filter.setCurrentIndex(0)
+            self.refresh(select=walk_id)
+            return
+        with QSignalBlocker(self.view.selectionModel()):
+            self.view.selectRow(row)
+        self.view.scrollTo(self.model.index(row, 0))
+        self.detail.load(walk_id)
+        for button in (self.field_button, self.repeat_button, self.delete_button):
+            button.setEnabled(True)
 
     def activate(self) -> None:
         self.refresh_filters()
