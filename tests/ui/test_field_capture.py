@@ -8,8 +8,8 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QListWidget, QPlainTextEdit
 
 from perr_desktop.services import councils, followups, reference, walks
-from perr_desktop.ui.field_capture import FieldCaptureWindow
 from perr_desktop.ui import style
+from perr_desktop.ui.field_capture import FieldCaptureWindow
 from tests.ui.helpers import (
     CTRL,
     OFFSCREEN_SIZE_HINTS,
