@@ -169,6 +169,7 @@ def measure_pages(db_path: Path, repeat: int) -> None:
     from perr_desktop.ui.meetings.page import MeetingsPage
     from perr_desktop.ui.people import PeoplePage
     from perr_desktop.ui.walks.page import WalksPage
+    from perr_desktop.ui.worker import BackgroundReader
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     # The offscreen platform's « does not support propagateSizeHints() », once per window.
@@ -201,8 +202,13 @@ def measure_pages(db_path: Path, repeat: int) -> None:
     ]
 
     def painted(widget) -> None:
+        """Shown with its first rows: a list read in the background (the Follow-up
+        page's, on a large database) counts until its answer is on screen."""
         widget.resize(1280, 800)
         widget.show()
+        app.processEvents()
+        for reader in widget.findChildren(BackgroundReader):
+            reader.wait()
         app.processEvents()
         widget.grab()
 

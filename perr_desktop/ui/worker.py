@@ -7,6 +7,7 @@ responsive meanwhile; the dialog is modal so nothing else writes at the same tim
 
 from __future__ import annotations
 
+import atexit
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -176,6 +177,9 @@ class BackgroundReader(QObject):
         global _reaper
         if _reaper is None:
             _reaper = _Reaper()
+            # Whatever ends the program (a script, a test run), no read is left running
+            # when Python tears Qt down: that would abort the process.
+            atexit.register(wait_for_readers)
         self._number += 1
         thread = _ReadThread(self.db_path, work, self._number)
         thread.answered.connect(self._answered)

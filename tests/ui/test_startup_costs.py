@@ -141,3 +141,28 @@ def test_the_walks_page_builds_only_the_tab_it_shows(qtbot, make_window, db):
     assert [type(t).__name__ for t in detail.tabs.built_pages()] == ["InfoTab"]
     detail.tabs.setCurrentWidget(detail.photos)        # built, then loaded with the walk
     assert detail.photos.walk_id == detail.walk_id is not None
+
+
+def test_a_program_ending_during_a_background_read_ends_cleanly(tmp_path, db_path):
+    """Qt aborts a process whose reading thread still runs when Python tears it down:
+    whatever ends the program, it first lets the reads end."""
+    import os
+    import subprocess
+    import sys
+
+    from perr_desktop.storage.database import open_database
+
+    open_database(db_path).close()
+    script = tmp_path / "reads.py"
+    script.write_text(
+        "import sys, time\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from perr_desktop.ui.worker import BackgroundReader\n"
+        "app = QApplication(sys.argv[:1])\n"
+        f"reader = BackgroundReader({str(db_path)!r})\n"
+        "reader.read(lambda db: time.sleep(0.5) or 42)\n"
+        "print('leaving while it reads', flush=True)\n")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=60, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr
+    assert "Destroyed while thread" not in done.stderr
