@@ -657,17 +657,10 @@ def _database_lock(args: argparse.Namespace):
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
-    # The start creates a great many objects that live as long as the window (modules,
-    # Qt's types and enumerations, the first page): collecting garbage among them is
-    # wasted time, about a tenth of the start (issue 7). The collector is off until
-    # the window has painted (app.run turns it back on), and on again whatever happens.
-    gc.disable()
-    try:
-        from perr_desktop.app import run
+    # The garbage collector is still off (main): app.run turns it on at the first paint.
+    from perr_desktop.app import run
 
-        return run(db_path=args.db, lang=args.lang, smoke=args.smoke)
-    finally:
-        gc.enable()
+    return run(db_path=args.db, lang=args.lang, smoke=args.smoke)
 
 
 # -- entry point -----------------------------------------------------------------------
@@ -698,16 +691,24 @@ def _parse(argv: list[str]) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    _initial_language(argv)
-    # argparse looks its messages up through its module-level gettext functions.
-    argparse._ = _
-    argparse.ngettext = ngettext
-    args = _parse(argv)
-    if args.lang:
-        i18n.set_language(args.lang)
-    handler = getattr(args, "handler", cmd_gui)
+    # The window's start creates a great many objects that live as long as it (the
+    # catalogue of messages, modules, Qt's types and enumerations, the first page):
+    # collecting garbage among them is wasted time, about a tenth of the start (issue 7).
+    # The collector is off from here until the window has painted (app.run turns it back
+    # on), or until the arguments are read for a command; on again whatever happens.
+    gc.disable()
     try:
+        argv = list(sys.argv[1:] if argv is None else argv)
+        _initial_language(argv)
+        # argparse looks its messages up through its module-level gettext functions.
+        argparse._ = _
+        argparse.ngettext = ngettext
+        args = _parse(argv)
+        if args.lang:
+            i18n.set_language(args.lang)
+        handler = getattr(args, "handler", cmd_gui)
+        if handler is not cmd_gui:
+            gc.enable()
         with _database_lock(args):
             return handler(args)
     except UserError as exc:
@@ -716,3 +717,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(_("Interrupted."), file=sys.stderr)
         return 130
+    finally:
+        gc.enable()

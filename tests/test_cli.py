@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sqlite3
 from pathlib import Path
@@ -66,10 +67,25 @@ def future_db(db_path):
 
 # -- version and usage ---------------------------------------------------------------------
 
+def test_a_command_runs_with_the_garbage_collector(capsys, db_path, monkeypatch):
+    """The collector is off while the arguments are read (the window's start keeps it
+    off until its first paint), on for any command, and on again afterwards."""
+    from perr_desktop import cli
+
+    seen: list[bool] = []
+    real = cli.cmd_list
+    monkeypatch.setattr(cli, "cmd_list", lambda args: seen.append(gc.isenabled())
+                        or real(args))
+    open_database(db_path).close()
+    code, _out, _err = run(capsys, "--db", str(db_path), "list", "councils")
+    assert code == 0 and seen == [True] and gc.isenabled()
+
+
 def test_version(capsys):
     with pytest.raises(SystemExit) as excinfo:
         main(["--version"])
     assert excinfo.value.code == 0
+    assert gc.isenabled()          # off only while the window starts
     out, err = capsys.readouterr()
     assert out == f"PERR Desktop {__version__}\n"
     assert __version__ == "0.1.0"
