@@ -33,9 +33,10 @@ run): ``PYTHONDONTWRITEBYTECODE`` is dropped from their environment and the cach
 to a temporary ``PYTHONPYCACHEPREFIX``, filled by the warm-up run. Without it, every
 start of the application would compile its hundred modules again.
 
-The application's start takes the database's lock and, once painted, backs it up into
-``<db>-backups`` beside it (storage/backups.py): point ``--db`` at a copy, not at real
-data. Times are seconds (a) and milliseconds (c); memory is MiB.
+The application's start takes the database's lock (``--smoke`` quits at the first paint,
+before the start's backup and, for a large file, its integrity check, which come after
+it: app.py); the pages of (c) may write to it as a user would: point ``--db`` at a copy,
+not at real data. Times are seconds (a) and milliseconds (c); memory is MiB.
 """
 
 from __future__ import annotations
