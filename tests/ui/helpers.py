@@ -184,3 +184,19 @@ def choose(qtbot, combo, value: object) -> None:
 def tick(qtbot, button: QAbstractButton) -> None:
     """Click a check box or radio button on its box (its right part may be empty space)."""
     qtbot.mouseClick(button, LEFT, pos=QPoint(8, button.height() // 2))
+
+
+def calls_on_gui_thread(monkeypatch, module, name: str) -> list[bool]:
+    """Wrap ``module.name``: the list returned gets, for each call, whether it ran on the
+    GUI thread (True) or in a background read (False)."""
+    import threading
+
+    calls: list[bool] = []
+    real = getattr(module, name)
+
+    def wrapper(*args, **kwargs):
+        calls.append(threading.current_thread() is threading.main_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, wrapper)
+    return calls

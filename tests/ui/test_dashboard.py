@@ -31,7 +31,14 @@ from perr_desktop.ui.dashboard import AnnualReportDialog, DashboardPage, ExportD
 from perr_desktop.ui.pdf_preview import PdfPreview
 from perr_desktop.ui.perr_view import NOTHING_DONE_COLOR, PerrTreeModel
 from tests.services.test_indicators import TODAY, build_dataset
-from tests.ui.helpers import LEFT, OFFSCREEN_SIZE_HINTS, choose, ok_button, show
+from tests.ui.helpers import (
+    LEFT,
+    OFFSCREEN_SIZE_HINTS,
+    calls_on_gui_thread,
+    choose,
+    ok_button,
+    show,
+)
 from tests.ui.test_keyboard_accessibility import unnamed_controls, visible_controls
 
 pytestmark = OFFSCREEN_SIZE_HINTS
@@ -624,17 +631,8 @@ def test_the_figures_are_computed_off_the_gui_thread_and_only_when_needed(
         qtbot, data, window, page, monkeypatch):
     """Ten years of data take a tenth of a second to count: the window never waits for
     it, and coming back to the page with nothing changed counts nothing again."""
-    import threading
-
     db, ids = data
-    on_gui_thread: list[bool] = []
-    real = indicators.compute
-
-    def compute(*args, **kwargs):
-        on_gui_thread.append(threading.current_thread() is threading.main_thread())
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(indicators, "compute", compute)
+    on_gui_thread = calls_on_gui_thread(monkeypatch, indicators, "compute")
     set_period(page, dashboard.YEAR, year=2025)
     assert on_gui_thread == [False]
     window.go_to(0)

@@ -18,6 +18,7 @@ from perr_desktop.ui.widgets import short_date
 from tests.ui.helpers import (
     LEFT,
     OFFSCREEN_SIZE_HINTS,
+    calls_on_gui_thread,
     choose,
     click_destructive,
     click_row,
@@ -567,19 +568,10 @@ def test_a_large_list_is_read_off_the_gui_thread(qtbot, db, settings, data, monk
     """Ten years of follow-ups take a tenth of a second to read and sort: from
     BACKGROUND_FROM on, the page asks in the background and keeps what it shows until
     the answer comes, then shows it, selection and counts included."""
-    import threading
-
     from perr_desktop.ui import followup as followup_module
 
     monkeypatch.setattr(followup_module, "BACKGROUND_FROM", 1)
-    on_gui_thread: list[bool] = []
-    real = followups.list_ids
-
-    def list_ids(*args, **kwargs):
-        on_gui_thread.append(threading.current_thread() is threading.main_thread())
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(followups, "list_ids", list_ids)
+    on_gui_thread = calls_on_gui_thread(monkeypatch, followups, "list_ids")
     page = show(qtbot, FollowupPage(db, settings), 1280, 800)
     page.reader.wait()
     assert names(page, data) == ["lamp", "dumping", "cars", "door", "porch_landlord",

@@ -17,6 +17,7 @@ from perr_desktop.ui.settings_page import SettingsPage
 from tests.ui.helpers import (
     LEFT,
     OFFSCREEN_SIZE_HINTS,
+    calls_on_gui_thread,
     click_row,
     column_texts,
     row_where,
@@ -268,16 +269,7 @@ def test_the_retention_question_is_asked_off_the_gui_thread(qtbot, make_window, 
                                                             monkeypatch):
     """It reads ten years of attendance: the People page opens without waiting for it,
     and shows the banner when the answer comes."""
-    import threading
-
-    asked_on: list[bool] = []
-    real = privacy.purge_candidates
-
-    def purge_candidates(*args, **kwargs):
-        asked_on.append(threading.current_thread() is threading.main_thread())
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(privacy, "purge_candidates", purge_candidates)
+    asked_on = calls_on_gui_thread(monkeypatch, privacy, "purge_candidates")
     page = people_page(make_window, db)
     assert asked_on == [False]
     assert page.retention.isVisible() and len(page.retention.candidates) == 2
