@@ -1,5 +1,6 @@
-"""Backups in the window: « Restaurer une sauvegarde… », automatic backups in the
-background, and the check of the database when the application starts.
+"""Backups in the window: « Restaurer une sauvegarde… » and the check of the database
+when the application starts (the automatic backups in the background are in
+:mod:`perr_desktop.ui.backup_scheduler`, re-exported here).
 
 The work itself is in :mod:`perr_desktop.storage.backups`; here it is only shown, asked
 about, and run off the GUI thread.
