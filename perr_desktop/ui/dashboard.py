@@ -612,8 +612,8 @@ class DashboardPage(QWidget):
         if settings.default_council_id and settings.default_council_id in self.councils.names:
             self.councils.set_selected([settings.default_council_id], notify=False)
         self._default_period()
-        self.refresh()
         self._pending_sections = self._chart_sections()
+        self.refresh()
         QTimer.singleShot(0, self, self._build_next_section)
 
     # -- building ------------------------------------------------------------------------
