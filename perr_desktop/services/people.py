@@ -168,6 +168,13 @@ def choices(db) -> list[tuple[str, str, str]]:
             for i, first, last, organisation in rows]
 
 
+def labelled_choices(db) -> list[tuple[str, str]]:
+    """(« Karim Benali (Logélia) », id) for everyone in the directory, in display order:
+    the entries of a list to pick a participant from, typed or chosen."""
+    return [(name + (f" ({organisation})" if organisation else ""), person_id)
+            for person_id, name, organisation in choices(db)]
+
+
 def directory_mark(db) -> tuple[int, str]:
     """Changes whenever someone is added to, edited in or removed from the directory."""
     row = db.execute("SELECT count(*), coalesce(max(updated_at), '') FROM people").fetchone()

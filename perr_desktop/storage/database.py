@@ -146,6 +146,12 @@ class Database:
         rows = self.query(sql, params)
         return rows[0] if rows else None
 
+    def change_mark(self) -> tuple[int, int]:
+        """What changes when anything is written to the file, by this connection (its
+        ``total_changes``) or another one (``PRAGMA data_version``): what was read for
+        one mark need not be read again while it stays the same."""
+        return self.conn.total_changes, self.scalar("PRAGMA data_version")
+
     def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
         with user_errors(self.path):
             row = self.conn.execute(sql, params).fetchone()

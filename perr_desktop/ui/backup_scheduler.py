@@ -85,8 +85,7 @@ class BackupScheduler(QObject):
     def _change_mark(self) -> tuple[int, int] | None:
         if self._db is None or self._db.closed:
             return None
-        conn = self._db.conn
-        return conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0]
+        return self._db.change_mark()
 
     def changed(self) -> bool:
         mark = self._change_mark()

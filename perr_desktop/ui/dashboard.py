@@ -75,7 +75,7 @@ from perr_desktop.ui.widgets import (
     set_combo_data,
     show_error,
 )
-from perr_desktop.ui.worker import BackgroundReader, change_mark
+from perr_desktop.ui.worker import BackgroundReader
 
 YEAR, QUARTER, DATES = "year", "quarter", "dates"
 PERIOD_KINDS = ((N_("Year"), YEAR), (N_("Quarter"), QUARTER), (N_("Chosen dates"), DATES))
@@ -842,7 +842,7 @@ class DashboardPage(QWidget):
             self._refresh_perr_if_shown()
             return
         today = _today()
-        state = (filters, today, change_mark(self.db))
+        state = (filters, today, self.db.change_mark())
         if state == self._shown and self.figures is not None:
             self._reading = None      # an older read still running is not wanted
             return

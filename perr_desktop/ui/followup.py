@@ -53,7 +53,7 @@ from perr_desktop.ui.widgets import (
     set_combo_data,
     short_date,
 )
-from perr_desktop.ui.worker import BackgroundReader, change_mark
+from perr_desktop.ui.worker import BackgroundReader
 
 # From this many follow-ups the list is read off the GUI thread (a few thousand read and
 # sort in a frame or two; ten years of five councils, 18,000, in a tenth of a second).
@@ -647,7 +647,7 @@ class FollowupPage(QWidget):
         filters = self._filters()
         # The same filters on an unchanged database (« à relancer » toggled, the page
         # shown again): the list read last time, sorted already.
-        key = (tuple(filters.items()), sort, descending, change_mark(self.db),
+        key = (tuple(filters.items()), sort, descending, self.db.change_mark(),
                followups._today())
         if key != self._listing_key:
             bodies = self.labels.get("body", {})

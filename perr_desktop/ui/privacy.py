@@ -36,7 +36,7 @@ from perr_desktop.services import privacy
 from perr_desktop.settings import Settings
 from perr_desktop.ui.style import set_role
 from perr_desktop.ui.widgets import heading, hint, reporting, short_date, show_error
-from perr_desktop.ui.worker import BackgroundReader, change_mark
+from perr_desktop.ui.worker import BackgroundReader
 
 # -- right of access ----------------------------------------------------------------------
 
@@ -350,7 +350,7 @@ class RetentionBanner(QWidget):
             return
         self.years = Settings.load().retention_years
         today = today or dt.date.today()
-        state = (change_mark(self.db), self.years, today)
+        state = (self.db.change_mark(), self.years, today)
         if state == getattr(self, "_state", None):
             return
         self._state = state

@@ -96,14 +96,6 @@ def run_with_progress(parent: QWidget | None, db_path: Path | None, title: str,
 
 # -- reading in the background -----------------------------------------------------------
 
-def change_mark(db) -> tuple[int, int]:
-    """What changes when anything is written to ``db``, by this connection (its
-    ``total_changes``) or another one (``PRAGMA data_version``): figures read for one
-    mark need not be read again while it stays the same."""
-    conn = db.conn
-    return conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0]
-
-
 class _ReadThread(QThread):
     answered = Signal(int, object)
     refused = Signal(int, str)

@@ -144,4 +144,6 @@ def test_the_directory_to_pick_from(db):
     karim = people.create_person(db, first_name="Karim", last_name="Benali")
     assert people.choices(db) == [(karim, "Karim Benali", ""),
                                   (helene, "Hélène Garnier", "Centre social")]
+    assert people.labelled_choices(db) == [("Karim Benali", karim),
+                                           ("Hélène Garnier (Centre social)", helene)]
     assert people.directory_mark(db) != mark

@@ -290,9 +290,7 @@ class AttendanceTab(QWidget):
         if mark == self._directory_mark:
             return
         self._directory_mark = mark
-        self._directory.clear()
-        for person_id, name, organisation in people.choices(self.db):
-            self._directory[name + (f" ({organisation})" if organisation else "")] = person_id
+        self._directory = dict(people.labelled_choices(self.db))
         self.completer.setModel(QStringListModel(list(self._directory), self.completer))
 
     def _selected_ids(self) -> list[str]:

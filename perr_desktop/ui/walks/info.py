@@ -179,9 +179,7 @@ class InfoTab(QWidget):
             return
         self._directory = mark
         text = self.person.currentText()
-        entries = [("", None)] + [
-            (name + (f" ({organisation})" if organisation else ""), person_id)
-            for person_id, name, organisation in people.choices(self.db)]
+        entries = [("", None), *people.labelled_choices(self.db)]
         with QSignalBlocker(self.person):
             fill_combo(self.person, entries)
             self.person.setCurrentIndex(0)

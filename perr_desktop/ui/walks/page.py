@@ -281,10 +281,12 @@ class WalksPage(QWidget):
         walk_id = self.model.id_at(row) if row >= 0 else None
         if walk_id != self.detail.walk_id or select or walk_id is None:
             self.detail.load(walk_id)
-        has = walk_id is not None
-        for button in (self.field_button, self.repeat_button, self.delete_button):
-            button.setEnabled(has)
+        self._enable_walk_buttons(walk_id is not None)
         self.new_button.setEnabled(bool(councils.list_councils(self.db)))
+
+    def _enable_walk_buttons(self, has_walk: bool) -> None:
+        for button in (self.field_button, self.repeat_button, self.delete_button):
+            button.setEnabled(has_walk)
 
     def _selection_changed(self, *_args) -> None:
         rows = self.view.selectionModel().selectedRows()
@@ -353,8 +355,7 @@ class WalksPage(QWidget):
             self.view.selectRow(row)
         self.view.scrollTo(self.model.index(row, 0))
         self.detail.load(walk_id)
-        for button in (self.field_button, self.repeat_button, self.delete_button):
-            button.setEnabled(True)
+        self._enable_walk_buttons(True)
 
     def activate(self) -> None:
         self.refresh_filters()
